@@ -1,0 +1,1 @@
+"""The telesales domain: pure rules, no Kafka, Azure, SQL or environment access."""

@@ -1,0 +1,93 @@
+"""A customer change becomes a telesales contact to upsert, a contact to remove, or a rejection.
+
+Only the name, phone and region leave this module: whatever else Bank 1 holds about a customer
+(CPF, e-mail, address, birth date, branch) is never part of a ``CustomerChange`` in the first place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.names import normalize_name
+from domain.phones import parse_brazilian_phone
+from domain.reasons import RejectReason
+from domain.regions import Region, region_of_area_code, region_of_state
+from domain.versions import Version
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerChange:
+    """What a producer says about one customer, decoded from any message format.
+
+    ``state`` is the customer's UF or state name when the producer has one. Region codes that
+    producers send are deliberately absent: their meaning varies by producer, so the region is
+    always derived here.
+    """
+
+    customer_id: str
+    version: Version
+    deleted: bool = False
+    active: bool = True
+    telemarketing_opt_out: bool = False
+    name: object = None  # as sent: validated by the projection, whatever its type
+    phone: object = None
+    state: object = None
+
+    @property
+    def removes_contact(self) -> bool:
+        """Deleted, inactive and opted-out customers must not be called."""
+        return self.deleted or not self.active or self.telemarketing_opt_out
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A customer telesales may call: the only personal data that reaches Bank 2."""
+
+    customer_id: str
+    version: Version
+    name: str
+    phone: str  # E.164
+    region: Region
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A customer telesales must no longer see. Carries no personal data."""
+
+    customer_id: str
+    version: Version
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A message that cannot be projected, and why. Carries no personal data."""
+
+    reason: RejectReason
+
+
+ContactChange = Contact | Removal
+
+
+def project(change: CustomerChange) -> ContactChange | Rejection:
+    """Apply the telesales rules to one customer change."""
+    if change.removes_contact:
+        return Removal(change.customer_id, change.version)
+    name = normalize_name(change.name)
+    if name is None:
+        return Rejection(RejectReason.INVALID_NAME)
+    phone = parse_brazilian_phone(change.phone) if isinstance(change.phone, str) else None
+    if phone is None:
+        return Rejection(RejectReason.INVALID_PHONE)
+    region = _region(change.state, phone.area_code)
+    if region is None:
+        return Rejection(RejectReason.INVALID_STATE)
+    return Contact(change.customer_id, change.version, name, phone.e164, region)
+
+
+def _region(state: object, area_code: int) -> Region | None:
+    """The state decides when the producer sent one; otherwise the phone's area code does."""
+    if state is None or (isinstance(state, str) and not state.strip()):
+        return region_of_area_code(area_code)
+    if not isinstance(state, str):
+        return None
+    return region_of_state(state)

@@ -1,0 +1,47 @@
+"""Brazilian phone numbers, as people type them, to E.164."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+_BRAZIL = "BR"
+_BRAZIL_COUNTRY_CODE = 55
+_MAX_INPUT_LENGTH = 40  # longer text is not a phone number, and phonenumbers would reject it anyway
+_DIALLABLE_TYPES = frozenset(
+    {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BrazilianPhone:
+    """A valid Brazilian mobile or landline."""
+
+    e164: str  # "+5511987654321"
+    area_code: int  # DDD, 11..99
+
+
+@lru_cache(maxsize=65_536)
+def parse_brazilian_phone(raw: str) -> BrazilianPhone | None:
+    """Parse what people type ("(11) 98765-4321", "011 98765-4321", "+55 11 ...") or return None.
+
+    None means: no area code, a foreign number, a number that cannot exist, or a number that is not
+    a mobile or landline (toll-free, premium, shared-cost). The validity rules are the phonenumbers
+    library's, which tracks Anatel's numbering plan.
+    """
+    if len(raw) > _MAX_INPUT_LENGTH:
+        return None
+    try:
+        number = phonenumbers.parse(raw, _BRAZIL)
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != _BRAZIL_COUNTRY_CODE or not phonenumbers.is_valid_number(number):
+        return None
+    if phonenumbers.number_type(number) not in _DIALLABLE_TYPES:
+        return None
+    national = str(number.national_number)
+    return BrazilianPhone(
+        e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        area_code=int(national[:2]),
+    )

@@ -1,0 +1,55 @@
+"""Event versions: a total order over one customer's changes, comparable inside SQL as text.
+
+Producers version their events differently (Kafka offsets, counters, timestamps, database log
+positions). A version is therefore a scheme plus a few non-negative integers, and its ``key`` is a
+fixed-width string whose byte order equals the version order, so every SQL engine can
+compare versions with a plain ``>`` on a text column.
+
+Within one scheme the integers compare left to right. Across schemes the scheme's rank decides:
+a customer whose producer moved from the legacy format to Debezium is ordered by producer
+generation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+_PART_DIGITS = 20  # hexadecimal digits: 80 bits, enough for a SQL Server LSN
+_PARTS = 3
+_MAX_PART = 16**_PART_DIGITS - 1
+
+
+class VersionScheme(IntEnum):
+    """Where a version comes from, ranked by producer generation."""
+
+    KAFKA_OFFSET = 1  # legacy producer: the record's offset in its partition
+    PRODUCER_COUNTER = 2  # our format: ``version``, then ``updated_at`` in microseconds
+    SOURCE_TIMESTAMP = 3  # Debezium without a log position: ``source.ts_ms``
+    SOURCE_LOG_POSITION = 4  # Debezium: commit position in the source database's log
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Version:
+    """One event's place in its customer's history."""
+
+    scheme: VersionScheme
+    parts: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.parts) <= _PARTS:
+            msg = f"a version has 1 to {_PARTS} parts, got {len(self.parts)}"
+            raise ValueError(msg)
+        if any(not 0 <= part <= _MAX_PART for part in self.parts):
+            msg = "version parts must be non-negative and fit in 80 bits"
+            raise ValueError(msg)
+        # Pad so that (5,) and (5, 0) are one version, in comparisons and in ``key`` alike.
+        object.__setattr__(self, "parts", self.parts + (0,) * (_PARTS - len(self.parts)))
+
+    @property
+    def key(self) -> str:
+        """The fixed-width text form: its lexicographic order is the version order."""
+        return f"{int(self.scheme)}" + "".join(f"{part:0{_PART_DIGITS}x}" for part in self.parts)
+
+
+VERSION_KEY_LENGTH = 1 + _PART_DIGITS * _PARTS

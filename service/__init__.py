@@ -1,0 +1,1 @@
+"""Application services: take decoded stream records through the domain into a store."""

@@ -1,0 +1,176 @@
+"""The customer projection service: one batch of stream records into Bank 2, in one transaction.
+
+Delivery semantics: a batch is all-or-nothing. Decoding and the domain rules run first, outside
+any transaction; then one transaction reads the applied offsets and stored versions, writes the
+contacts, removal markers, rejects and the new offsets, and commits. If it cannot commit, the
+batch fails and Kafka redelivers it; the offsets stored with the rows make the redelivery harmless.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from domain.batches import newer_than_stored, newest_per_customer
+from domain.customers import Contact, ContactChange, CustomerChange, Rejection, project
+from domain.reasons import RejectReason
+from service.ports import RejectedRecord, UnitOfWorkFactory
+from service.records import Partition, StreamRecord, Tombstone
+from service.retries import RetryPolicy
+
+Decoded = CustomerChange | Rejection | Tombstone
+Decoder = Callable[[StreamRecord], Decoded]
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class BatchSummary:
+    """What one batch did: counts only, never personal data."""
+
+    events: int = 0
+    upserted: int = 0
+    removed: int = 0
+    stale: int = 0
+    superseded: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    rejected: Counter[RejectReason] = field(default_factory=Counter)
+    offsets: dict[Partition, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(self.rejected.values())
+
+    def log_line(self) -> str:
+        rejected = ", ".join(f"{reason}={n}" for reason, n in sorted(self.rejected.items()))
+        spans = " ".join(
+            f"{p.topic}[{p.partition}]:{first}-{last}"
+            for p, (first, last) in sorted(self.offsets.items())
+        )
+        return (
+            f"customer batch: events={self.events} upserted={self.upserted} "
+            f"removed={self.removed} stale={self.stale} superseded={self.superseded} "
+            f"duplicates={self.duplicates} skipped={self.skipped} "
+            f"rejected={self.rejected_total}"
+            + (f" ({rejected})" if rejected else "")
+            + f" offsets={spans}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Projected:
+    record: StreamRecord
+    outcome: ContactChange | Rejection | Tombstone
+
+
+class CustomerProjection:
+    """Keeps Bank 2's telesales contacts in step with the customer stream."""
+
+    def __init__(  # noqa: PLR0913 - the composition root passes each collaborator explicitly
+        self,
+        unit_of_work: UnitOfWorkFactory,
+        decode: Decoder,
+        consumer_group: str,
+        *,
+        retry: RetryPolicy | None = None,
+        marker_retention: timedelta = timedelta(days=30),
+        purge_interval: timedelta = timedelta(hours=1),
+        clock: Clock = utc_now,
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._decode = decode
+        self._consumer_group = consumer_group
+        self._retry = retry or RetryPolicy()
+        self._marker_retention = marker_retention
+        self._purge_interval = purge_interval
+        self._clock = clock
+        self._last_purge: datetime | None = None
+
+    def handle(self, records: Sequence[StreamRecord]) -> BatchSummary:
+        """Project one delivered batch; raise if Bank 2 cannot take it, so it is redelivered."""
+        projected = [_Projected(record, self._project(record)) for record in records]
+        return self._retry.run(lambda: self._write(projected))
+
+    def _project(self, record: StreamRecord) -> ContactChange | Rejection | Tombstone:
+        decoded = self._decode(record)
+        return project(decoded) if isinstance(decoded, CustomerChange) else decoded
+
+    def _write(self, projected: Sequence[_Projected]) -> BatchSummary:
+        summary = BatchSummary(events=len(projected))
+        now = self._clock()
+        with self._unit_of_work() as uow:
+            applied = uow.store.applied_offsets(self._consumer_group)
+            fresh = _not_yet_applied(projected, applied)
+            summary.duplicates = len(projected) - len(fresh)
+
+            changes: list[ContactChange] = []
+            rejects: list[RejectedRecord] = []
+            for item in fresh:
+                outcome, record = item.outcome, item.record
+                if isinstance(outcome, Tombstone):
+                    summary.skipped += 1
+                elif isinstance(outcome, Rejection):
+                    rejects.append(
+                        RejectedRecord(
+                            record.topic, record.partition, record.offset, outcome.reason
+                        )
+                    )
+                    summary.rejected[outcome.reason] += 1
+                else:
+                    changes.append(outcome)
+
+            newest, summary.superseded = newest_per_customer(changes)
+            stored = uow.store.stored_versions([change.customer_id for change in newest])
+            to_write, summary.stale = newer_than_stored(newest, stored)
+            summary.upserted = sum(isinstance(change, Contact) for change in to_write)
+            summary.removed = len(to_write) - summary.upserted
+
+            if to_write:
+                uow.store.write_contacts(to_write, now)
+            if rejects:
+                uow.store.record_rejects(rejects, now)
+            summary.offsets = _offset_spans(projected)
+            advanced = {stream: last for stream, (_, last) in _offset_spans(fresh).items()}
+            if advanced:
+                uow.store.advance_offsets(self._consumer_group, advanced, now)
+            purging = self._purge_due(now)
+            if purging:
+                uow.store.purge_removal_markers(now - self._marker_retention)
+            uow.commit()
+        if purging:
+            self._last_purge = now
+        return summary
+
+    def _purge_due(self, now: datetime) -> bool:
+        return self._last_purge is None or now - self._last_purge >= self._purge_interval
+
+
+def _not_yet_applied(
+    projected: Sequence[_Projected], applied: dict[Partition, int]
+) -> list[_Projected]:
+    """Drop records at or below their partition's stored offset, and repeats within the batch."""
+    seen: set[tuple[Partition, int]] = set()
+    fresh: list[_Projected] = []
+    for item in projected:
+        record = item.record
+        position = (record.stream, record.offset)
+        if record.offset <= applied.get(record.stream, -1) or position in seen:
+            continue
+        seen.add(position)
+        fresh.append(item)
+    return fresh
+
+
+def _offset_spans(items: Sequence[_Projected]) -> dict[Partition, tuple[int, int]]:
+    spans: dict[Partition, tuple[int, int]] = {}
+    for item in items:
+        stream, offset = item.record.stream, item.record.offset
+        first, last = spans.get(stream, (offset, offset))
+        spans[stream] = (min(first, offset), max(last, offset))
+    return spans

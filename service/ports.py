@@ -1,0 +1,86 @@
+"""What the application services need from the outside world, as small interfaces.
+
+Adapters implement these; tests may pass fakes. A store's methods are called inside one
+unit of work, so everything a batch writes commits together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from domain.customers import ContactChange
+from domain.reasons import RejectReason
+from service.records import Partition
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedRecord:
+    """Where a rejected message sits in the stream, and why: enough to find it, nothing personal."""
+
+    topic: str
+    partition: int
+    offset: int
+    reason: RejectReason
+
+
+class ProjectionStore(Protocol):
+    """Bank 2 as the customer projection writes it."""
+
+    def applied_offsets(self, consumer_group: str) -> dict[Partition, int]:
+        """The last offset applied per partition for this consumer group."""
+        ...
+
+    def stored_versions(self, customer_ids: Collection[str]) -> dict[str, str]:
+        """The version key Bank 2 holds for each of these customers that it knows."""
+        ...
+
+    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> None:
+        """Upsert contacts and leave removal markers; never overwrite a newer version."""
+        ...
+
+    def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:
+        """Record rejected messages; recording one twice keeps one."""
+        ...
+
+    def advance_offsets(
+        self, consumer_group: str, offsets: Mapping[Partition, int], now: datetime
+    ) -> None:
+        """Move each partition's applied offset forward; never backward."""
+        ...
+
+    def purge_removal_markers(self, removed_before: datetime) -> int:
+        """Delete removal markers older than the retention; return how many."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction on Bank 2. Leaving it without ``commit()`` rolls back."""
+
+    store: ProjectionStore
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+class TransientStoreError(Exception):
+    """The store failed in a way that may pass (connection lost, failover, deadlock, throttling).
+
+    Adapters raise it ``from`` the driver error; the service retries the whole batch on a fresh
+    connection. Any other exception from a store is terminal and fails the batch at once.
+    """

@@ -1,0 +1,35 @@
+"""Stream records as the application sees them: coordinates and raw bytes, no Kafka types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Partition:
+    """One ordered stream: a topic partition."""
+
+    topic: str
+    partition: int
+
+
+@dataclass(frozen=True, slots=True)
+class StreamRecord:
+    """One delivered message; ``value`` is None for a tombstone (a key deleted by compaction)."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    timestamp: datetime | None = None
+
+    @property
+    def stream(self) -> Partition:
+        return Partition(self.topic, self.partition)
+
+
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    """A record with no value: acknowledged and skipped."""
