@@ -8,9 +8,13 @@ MAX_NAME_LENGTH = 120
 _WHITESPACE = re.compile(r"\s+")
 
 
+# Cc: C0/C1 controls; Cf: invisible format characters (zero-width space, BOM, bidi overrides);
+# Cs: lone surrogates, which no database driver can encode (the batch would fail on every retry).
+_REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+
+
 def _is_control(char: str) -> bool:
-    # Cc: C0/C1 controls; Cf: invisible format characters (zero-width space, BOM, bidi overrides).
-    return unicodedata.category(char) in {"Cc", "Cf"}
+    return unicodedata.category(char) in _REMOVED_CATEGORIES
 
 
 def normalize_name(raw: object) -> str | None:
@@ -23,7 +27,9 @@ def normalize_name(raw: object) -> str | None:
         return None
     spaced = _WHITESPACE.sub(" ", raw)
     cleaned = "".join(char for char in spaced if not _is_control(char))
-    name = _WHITESPACE.sub(" ", cleaned).strip()
+    # Compose before measuring: "ç" sent decomposed is one character, not two; and the stored
+    # form is the one whose length is checked.
+    name = unicodedata.normalize("NFC", _WHITESPACE.sub(" ", cleaned).strip())
     if not 1 <= len(name) <= MAX_NAME_LENGTH:
         return None
-    return unicodedata.normalize("NFC", name)
+    return name

@@ -8,7 +8,11 @@ from phonenumbers import PhoneNumberType
 
 _BRAZIL = "BR"
 _BRAZIL_COUNTRY_CODE = 55
-_MAX_INPUT_LENGTH = 40  # longer text is not a phone number, and phonenumbers would reject it anyway
+_MAX_INPUT_LENGTH = 40  # after trimming: longer text is not a phone number someone typed
+# The only letters a phone may contain: a "tel:" label, and "0xx" as Brazilians write "any
+# carrier" in "(0xx11) 98765-4321".
+_LABEL = "tel"
+_CARRIER_PLACEHOLDER = "0xx"
 _DIALLABLE_TYPES = frozenset(
     {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 )
@@ -28,12 +32,15 @@ def parse_brazilian_phone(raw: str) -> BrazilianPhone | None:
 
     None means: no area code, a foreign number, a number that cannot exist, or a number that is not
     a mobile or landline (toll-free, premium, shared-cost). The validity rules are the phonenumbers
-    library's, which tracks Anatel's numbering plan.
+    library's, which tracks Anatel's numbering plan. Text with letters is refused before it gets
+    there: the library would dial them on a keypad, turning a masked "98765-XXXX" into a
+    stranger's number, and it knows "ext" but not "ramal", so extensions are refused alike.
     """
-    if len(raw) > _MAX_INPUT_LENGTH:
+    typed = raw.strip()
+    if len(typed) > _MAX_INPUT_LENGTH or _has_letters(typed):
         return None
     try:
-        number = phonenumbers.parse(raw, _BRAZIL)
+        number = phonenumbers.parse(typed, _BRAZIL)
     except phonenumbers.NumberParseException:
         return None
     if number.country_code != _BRAZIL_COUNTRY_CODE or not phonenumbers.is_valid_number(number):
@@ -45,3 +52,8 @@ def parse_brazilian_phone(raw: str) -> BrazilianPhone | None:
         e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
         area_code=int(national[:2]),
     )
+
+
+def _has_letters(typed: str) -> bool:
+    lowered = typed.lower().removeprefix(_LABEL).replace(_CARRIER_PLACEHOLDER, "", 1)
+    return any(char.isalpha() for char in lowered)

@@ -47,6 +47,22 @@ class BatchSummary:
     def rejected_total(self) -> int:
         return sum(self.rejected.values())
 
+    def as_fields(self) -> dict[str, int | str]:
+        """Flat fields for structured logs and telemetry dimensions."""
+        fields: dict[str, int | str] = {
+            "batch_events": self.events,
+            "batch_upserted": self.upserted,
+            "batch_removed": self.removed,
+            "batch_stale": self.stale,
+            "batch_superseded": self.superseded,
+            "batch_duplicates": self.duplicates,
+            "batch_skipped": self.skipped,
+            "batch_rejected": self.rejected_total,
+        }
+        for reason, count in self.rejected.items():
+            fields[f"batch_rejected_{reason}"] = count
+        return fields
+
     def log_line(self) -> str:
         rejected = ", ".join(f"{reason}={n}" for reason, n in sorted(self.rejected.items()))
         spans = " ".join(

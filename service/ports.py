@@ -60,7 +60,10 @@ class ProjectionStore(Protocol):
 class UnitOfWork(Protocol):
     """One transaction on Bank 2. Leaving it without ``commit()`` rolls back."""
 
-    store: ProjectionStore
+    @property
+    def store(self) -> ProjectionStore:
+        """The store, usable between ``__enter__`` and ``__exit__``."""
+        ...
 
     def __enter__(self) -> Self: ...
 
@@ -78,7 +81,15 @@ class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
 
 
-class TransientStoreError(Exception):
+class StoreError(Exception):
+    """The store failed. Terminal unless it is a ``TransientStoreError``: the batch fails at once.
+
+    Adapters raise it in place of the driver's error, whose text may quote row values: the message
+    names the statement and the driver's error code, never data.
+    """
+
+
+class TransientStoreError(StoreError):
     """The store failed in a way that may pass (connection lost, failover, deadlock, throttling).
 
     Adapters raise it ``from`` the driver error; the service retries the whole batch on a fresh

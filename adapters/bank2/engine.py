@@ -1,0 +1,63 @@
+"""What differs between SQL engines, gathered in one small interface."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectionSql:
+    """The statements of the customer projection in one dialect.
+
+    Each statement is sent once per batch whatever the batch size: rows travel as one JSON
+    text parameter that the engine expands into a table. Parameters are positional, in the order
+    given for each statement.
+    """
+
+    applied_offsets: str  # (consumer_group) -> rows of (topic, kafka_partition, last_offset)
+    stored_versions: str  # (customer_ids_json) -> rows of (customer_id, version)
+    write_contacts: str  # (rows_json, now); rows: [id, version, name, phone, region, removed]
+    record_rejects: str  # (rows_json, now); rows: [topic, partition, offset, reason]
+    advance_offsets: str  # (consumer_group, rows_json, now); rows: [topic, partition, offset]
+    purge_removal_markers: str  # (removed_before)
+
+
+class Connection(Protocol):
+    """The part of a DB-API 2.0 connection the adapters use."""
+
+    def cursor(self) -> Any: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class Engine(Protocol):
+    """One SQL engine: how to connect, begin, classify errors, and speak its dialect."""
+
+    name: str
+    sql: ProjectionSql
+
+    def connect(self) -> Connection:
+        """Open a new physical connection, schema migrated, outside any transaction."""
+        ...
+
+    def begin(self, connection: Connection) -> None:
+        """Start a write transaction."""
+        ...
+
+    def timestamp(self, moment: datetime) -> object:
+        """The parameter value the driver needs for a UTC timestamp column."""
+        ...
+
+    def is_transient(self, error: BaseException) -> bool:
+        """Whether retrying on a fresh connection may succeed."""
+        ...
+
+    def describe(self, error: BaseException) -> str:
+        """The error's class and code, without its message (which may quote row values)."""
+        ...
+
+    @property
+    def driver_errors(self) -> tuple[type[BaseException], ...]: ...

@@ -1,0 +1,191 @@
+"""The customer projection's store and unit of work over any DB-API engine.
+
+Every method sends one statement, whatever the number of rows: the rows travel as a single
+JSON text parameter that the engine expands set-wise (``json_each``, ``OPENJSON``...). A batch
+therefore costs a constant number of round trips.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+import orjson
+
+from adapters.bank2.engine import Connection, Engine
+from domain.customers import Contact, ContactChange
+from service.ports import RejectedRecord, StoreError, TransientStoreError
+from service.records import Partition
+
+
+class SqlProjectionStore:
+    """``ProjectionStore`` on one open transaction."""
+
+    def __init__(
+        self, engine: Engine, connection: Connection, on_statement: Callable[[], None]
+    ) -> None:
+        self._engine = engine
+        self._connection = connection
+        self._on_statement = on_statement
+
+    def applied_offsets(self, consumer_group: str) -> dict[Partition, int]:
+        rows = self._query("applied_offsets", consumer_group)
+        return {Partition(topic, int(partition)): int(offset) for topic, partition, offset in rows}
+
+    def stored_versions(self, customer_ids: Collection[str]) -> dict[str, str]:
+        if not customer_ids:
+            return {}
+        rows = self._query("stored_versions", _json(list(customer_ids)))
+        return dict(rows)
+
+    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> None:
+        rows = [_contact_row(change) for change in changes]
+        self._execute("write_contacts", _json(rows), self._engine.timestamp(now))
+
+    def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:
+        rows = [[r.topic, r.partition, r.offset, str(r.reason)] for r in rejects]
+        self._execute("record_rejects", _json(rows), self._engine.timestamp(now))
+
+    def advance_offsets(
+        self, consumer_group: str, offsets: Mapping[Partition, int], now: datetime
+    ) -> None:
+        rows = [[p.topic, p.partition, offset] for p, offset in offsets.items()]
+        self._execute("advance_offsets", consumer_group, _json(rows), self._engine.timestamp(now))
+
+    def purge_removal_markers(self, removed_before: datetime) -> int:
+        cursor = self._execute("purge_removal_markers", self._engine.timestamp(removed_before))
+        return max(int(cursor.rowcount), 0)
+
+    def _query(self, statement: str, *params: object) -> list[Any]:
+        cursor = self._execute(statement, *params)
+        with translate_errors(self._engine, statement):
+            return list(cursor.fetchall())
+
+    def _execute(self, statement: str, *params: object) -> Any:
+        sql: str = getattr(self._engine.sql, statement)
+        with translate_errors(self._engine, statement):
+            cursor = self._connection.cursor()
+            self._on_statement()
+            cursor.execute(sql, params)
+            return cursor
+
+
+def _json(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _contact_row(change: ContactChange) -> list[object]:
+    if isinstance(change, Contact):
+        return [change.customer_id, change.version.key, change.name, change.phone, change.region, 0]
+    return [change.customer_id, change.version.key, None, None, None, 1]
+
+
+@contextmanager
+def translate_errors(engine: Engine, operation: str) -> Iterator[None]:
+    """Replace driver errors by store errors that name the operation and code, never row data."""
+    try:
+        yield
+    except engine.driver_errors as error:
+        detail = f"Bank 2 ({engine.name}) {operation} failed: {engine.describe(error)}"
+        if engine.is_transient(error):
+            raise TransientStoreError(detail) from None
+        raise StoreError(detail) from None
+
+
+class SqlBank2:
+    """One lazily opened connection to Bank 2, reused across batches and replaced after a failure.
+
+    The Kafka trigger runs one batch at a time per function and instance, so one connection
+    suffices; the lock keeps that true if the worker ever runs invocations in parallel threads.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.statements_executed = 0
+        self._connection: Connection | None = None
+        self._lock = threading.Lock()
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self)
+
+    def count_statement(self) -> None:
+        self.statements_executed += 1
+
+    def acquire(self) -> Connection:
+        self._lock.acquire()
+        try:
+            if self._connection is None:
+                with translate_errors(self.engine, "connect"):
+                    self._connection = self.engine.connect()
+        except BaseException:
+            self._lock.release()
+            raise
+        return self._connection
+
+    def release(self, *, broken: bool) -> None:
+        try:
+            if broken and self._connection is not None:
+                connection, self._connection = self._connection, None
+                _close_quietly(connection)
+        finally:
+            self._lock.release()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                _close_quietly(self._connection)
+                self._connection = None
+
+
+def _close_quietly(connection: Connection) -> None:
+    # A broken connection may fail to close; it is dropped either way.
+    with suppress(Exception):
+        connection.close()
+
+
+class SqlUnitOfWork:
+    """One transaction: ``commit()`` to keep its writes; leaving without it rolls back."""
+
+    store: SqlProjectionStore
+
+    def __init__(self, bank2: SqlBank2) -> None:
+        self._bank2 = bank2
+        self._committed = False
+
+    def __enter__(self) -> Self:
+        engine = self._bank2.engine
+        self._connection = self._bank2.acquire()
+        try:
+            with translate_errors(engine, "begin"):
+                engine.begin(self._connection)
+        except BaseException:
+            self._bank2.release(broken=True)
+            raise
+        self.store = SqlProjectionStore(engine, self._connection, self._bank2.count_statement)
+        return self
+
+    def commit(self) -> None:
+        with translate_errors(self._bank2.engine, "commit"):
+            self._bank2.count_statement()
+            self._connection.commit()
+        self._committed = True
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        broken = False
+        if not self._committed:
+            try:
+                self._connection.rollback()
+            except Exception:  # noqa: BLE001 - the connection is unusable: replace it
+                broken = True
+        # After a failure the connection's state is unknown (half-sent statement, killed
+        # session): a fresh one is cheaper than a wrong guess.
+        self._bank2.release(broken=broken or exc_type is not None)

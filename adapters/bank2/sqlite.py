@@ -1,0 +1,133 @@
+"""Bank 2 on SQLite, through the standard library: the embedded default for local runs and tests."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from adapters.bank2.engine import Connection, ProjectionSql
+from adapters.bank2.migrations import migrations_for
+
+# SQLite's JSON functions expand the batch's single JSON parameter into rows. ``WHERE true`` is
+# required before ON CONFLICT when the rows come from a SELECT (SQLite's parsing ambiguity).
+SQL = ProjectionSql(
+    applied_offsets="""
+        SELECT topic, kafka_partition, last_offset
+        FROM consumer_offsets WHERE consumer_group = ?1
+    """,
+    stored_versions="""
+        SELECT customer_id, version FROM contact_state
+        WHERE customer_id IN (SELECT value FROM json_each(?1))
+    """,
+    write_contacts="""
+        INSERT INTO contact_state
+            (customer_id, version, name, phone, region, removed_at, updated_at)
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+               json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+               json_extract(value, '$[4]'),
+               CASE WHEN json_extract(value, '$[5]') = 1 THEN ?2 END, ?2
+        FROM json_each(?1) WHERE true
+        ON CONFLICT (customer_id) DO UPDATE SET
+            version = excluded.version, name = excluded.name, phone = excluded.phone,
+            region = excluded.region, removed_at = excluded.removed_at,
+            updated_at = excluded.updated_at
+        WHERE excluded.version > contact_state.version
+    """,
+    record_rejects="""
+        INSERT INTO rejected_messages (topic, kafka_partition, kafka_offset, reason, rejected_at)
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+               json_extract(value, '$[2]'), json_extract(value, '$[3]'), ?2
+        FROM json_each(?1) WHERE true
+        ON CONFLICT DO NOTHING
+    """,
+    advance_offsets="""
+        INSERT INTO consumer_offsets
+            (consumer_group, topic, kafka_partition, last_offset, updated_at)
+        SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+               json_extract(value, '$[2]'), ?3
+        FROM json_each(?2) WHERE true
+        ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE SET
+            last_offset = max(last_offset, excluded.last_offset), updated_at = excluded.updated_at
+    """,
+    purge_removal_markers="""
+        DELETE FROM contact_state WHERE removed_at IS NOT NULL AND removed_at < ?1
+    """,
+)
+
+_BUSY_TIMEOUT_S = 5.0
+_TRANSIENT_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+
+
+class SqliteEngine:
+    """A SQLite file (or ``:memory:``) as Bank 2."""
+
+    name = "sqlite"
+    sql = SQL
+    # OSError: the database file's folder cannot be created or opened.
+    driver_errors: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def connect(self) -> Connection:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: transactions are begun explicitly, as BEGIN IMMEDIATE, so that a
+        # second writer waits for the lock up front instead of failing on upgrade mid-batch.
+        connection = sqlite3.connect(
+            self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        _migrate(connection)
+        return connection
+
+    def begin(self, connection: Connection) -> None:
+        connection.cursor().execute("BEGIN IMMEDIATE")
+
+    def timestamp(self, moment: datetime) -> object:
+        # ISO 8601 in UTC with fixed precision, so that text order is time order.
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    def is_transient(self, error: BaseException) -> bool:
+        return getattr(error, "sqlite_errorcode", None) in _TRANSIENT_CODES or (
+            isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+        )
+
+    def describe(self, error: BaseException) -> str:
+        code = getattr(error, "sqlite_errorname", None)
+        return f"{type(error).__name__} {code}" if code else type(error).__name__
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    """Apply the missing migrations, each in its own transaction; safe to run concurrently."""
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    for migration in migrations_for("sqlite"):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            applied = connection.execute(
+                "SELECT 1 FROM schema_migrations WHERE version = ?", (migration.version,)
+            ).fetchone()
+            if applied is None:
+                for statement in _statements(migration.script):
+                    connection.execute(statement)
+                connection.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, datetime.now(UTC).isoformat()),
+                )
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (our scripts keep ';' out of literals)."""
+    without_comments = "\n".join(
+        line for line in script.splitlines() if not line.lstrip().startswith("--")
+    )
+    return [part.strip() for part in without_comments.split(";") if part.strip()]

@@ -1,0 +1,56 @@
+"""Kafka message bytes to the customer domain's input, whichever producer wrote them.
+
+Three shapes are accepted (docs/message-formats.md): Debezium change events, the legacy flat
+format and our own customer event v1. A decoder never raises on bad input and never quotes it:
+a message it cannot use becomes a ``Rejection`` carrying a reason code only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import orjson
+
+from adapters.formats import canonical, debezium, legacy
+from adapters.formats.fields import is_connect_wrapper, unwrap_connect_schema
+from domain.customers import CustomerChange, Rejection
+from domain.reasons import RejectReason
+from service.records import StreamRecord, Tombstone
+
+MAX_MESSAGE_BYTES = 1_048_576  # Kafka's default message.max.bytes is about this size
+
+_Matcher = Callable[[Mapping[str, object]], bool]
+_Decoder = Callable[[Mapping[str, object], StreamRecord], CustomerChange | Rejection]
+
+# The first shape whose keys match decodes the message.
+_SHAPES: tuple[tuple[_Matcher, _Decoder], ...] = (
+    (debezium.matches, debezium.decode),
+    (legacy.matches, legacy.decode),
+    (canonical.matches, canonical.decode),
+)
+
+__all__ = ["MAX_MESSAGE_BYTES", "decode_customer_record"]
+
+
+def decode_customer_record(record: StreamRecord) -> CustomerChange | Rejection | Tombstone:
+    """Decode one customer message; oversized, unreadable and unknown ones are rejected."""
+    if record.value is None:
+        return Tombstone()
+    if len(record.value) > MAX_MESSAGE_BYTES:
+        return Rejection(RejectReason.OVERSIZED)
+    try:
+        message = orjson.loads(record.value)
+    except orjson.JSONDecodeError:
+        return Rejection(RejectReason.MALFORMED_JSON)
+    if is_connect_wrapper(message) and message["payload"] is None:
+        return Tombstone()  # the JsonConverter's rendering of a tombstone
+    return _decode_shape(unwrap_connect_schema(message), record)
+
+
+def _decode_shape(message: object, record: StreamRecord) -> CustomerChange | Rejection:
+    if isinstance(message, dict):
+        for matches, decode in _SHAPES:
+            if matches(message):
+                return decode(message, record)
+    # A literal JSON null is not a tombstone either: a real tombstone has no value at all.
+    return Rejection(RejectReason.UNKNOWN_FORMAT)

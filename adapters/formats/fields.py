@@ -1,0 +1,70 @@
+"""Field rules every message format shares: customer ids, Kafka keys and status codes."""
+
+from __future__ import annotations
+
+from typing import TypeGuard
+
+import orjson
+
+MAX_CUSTOMER_ID_LENGTH = 64
+
+_ACTIVE_BY_STATUS = {"A": True, "I": False}
+
+
+def canonical_customer_id(raw: object) -> str | None:
+    """The one text form of a customer id, or None if the value cannot be an id.
+
+    Producers disagree on whether ids are numbers or text, and some pad them with zeros, so
+    42, "42" and " 0042 " must all name the same customer. Booleans and negative numbers are
+    never ids; text of at most 64 characters is stripped and must not end up empty.
+    """
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return str(raw) if raw >= 0 else None
+    if not isinstance(raw, str) or len(raw) > MAX_CUSTOMER_ID_LENGTH:
+        return None
+    text = raw.strip()
+    if not text:
+        return None
+    # isdigit() alone also accepts other scripts' digits and superscripts ("٤٢", "²"): such ids
+    # stay as sent instead of being merged with an ASCII one, or crashing int().
+    if text.isascii() and text.isdigit():
+        return str(int(text))
+    return text
+
+
+def customer_id_from_key(key: bytes | None, column: str = "id") -> str | None:
+    """The customer id in a JSON record key: ``{"id": 42}``, or the same with a Connect schema."""
+    if key is None:
+        return None
+    try:
+        parsed = orjson.loads(key)
+    except orjson.JSONDecodeError:
+        return None
+    parsed = unwrap_connect_schema(parsed)
+    if not isinstance(parsed, dict):
+        return None
+    return canonical_customer_id(parsed.get(column))
+
+
+def is_connect_wrapper(message: object) -> TypeGuard[dict[str, object]]:
+    """Kafka Connect's JsonConverter with ``schemas.enable=true`` wraps data in schema + payload."""
+    return isinstance(message, dict) and "schema" in message and "payload" in message
+
+
+def unwrap_connect_schema(message: object) -> object:
+    """The payload of a schema-wrapped message; any other message as it is."""
+    return message["payload"] if is_connect_wrapper(message) else message
+
+
+def active_from_status(status: object) -> bool | None:
+    """``A`` (or no status) is active, ``I`` inactive; None for anything else.
+
+    Fixed-width CHAR columns arrive padded with spaces, so the code is stripped first.
+    """
+    if status is None:
+        return True
+    if not isinstance(status, str):
+        return None
+    return _ACTIVE_BY_STATUS.get(status.strip())

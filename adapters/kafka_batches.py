@@ -1,0 +1,80 @@
+"""A batch from the Functions Kafka trigger, as stream records.
+
+With ``data_type="string"`` and ``cardinality="many"`` the Kafka extension hands each message to
+the worker as a JSON envelope, ``{"Offset":..,"Partition":..,"Topic":..,"Timestamp":..,"Key":..,
+"Value":"<message>","Headers":[..]}``: the message itself is the string in ``Value``, and a
+tombstone keeps a ``null`` there (a "binary" batch could not tell null from empty). The
+coordinates come from the trigger metadata that ``KafkaTriggerConverter`` put on each event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import azure.functions as func
+import orjson
+
+from service.records import StreamRecord
+
+_ENVELOPE_KEYS = frozenset({"Offset", "Value"})
+
+
+def stream_records(events: Sequence[func.KafkaEvent]) -> list[StreamRecord]:
+    """Turn the trigger's events into stream records, keeping the delivery order."""
+    return [_stream_record(event) for event in events]
+
+
+def _stream_record(event: func.KafkaEvent) -> StreamRecord:
+    body = event.get_body()
+    envelope = _envelope(body)
+    value = _message_value(envelope["Value"]) if envelope is not None else body
+    # The metadata arrays are authoritative; the envelope backs them up.
+    fallback = envelope or {}
+    topic = event.topic if event.topic is not None else fallback.get("Topic")
+    partition = event.partition if event.partition is not None else fallback.get("Partition")
+    offset = event.offset if event.offset is not None else fallback.get("Offset")
+    if not isinstance(topic, str) or not isinstance(partition, int) or not isinstance(offset, int):
+        # Without coordinates a message can be neither committed nor found again: that is a host
+        # or binding fault, never a data problem, so the batch must fail loudly.
+        raise TypeError("a Kafka event arrived without topic, partition and offset")
+    key = event.key
+    return StreamRecord(
+        topic=topic,
+        partition=partition,
+        offset=offset,
+        key=key.encode() if key is not None else None,
+        value=value,
+        timestamp=_timestamp(event.timestamp),
+    )
+
+
+def _envelope(body: bytes) -> dict[str, object] | None:
+    """The extension's envelope, or None when the body is the bare message (a "binary" binding)."""
+    if not body.startswith(b"{"):
+        return None
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if isinstance(parsed, dict) and parsed.keys() >= _ENVELOPE_KEYS:
+        return parsed
+    return None
+
+
+def _message_value(value: object) -> bytes | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.encode()
+    # An extension that inlines JSON values would hand us an object: keep its bytes equivalent.
+    return orjson.dumps(value)
+
+
+def _timestamp(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        return None

@@ -1,0 +1,23 @@
+"""Shared fixtures: real Bank 2 engines that can run here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from adapters.bank2.sql_store import SqlBank2
+from adapters.bank2.urls import open_bank2
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'bank2.db'}"
+
+
+@pytest.fixture
+def bank2(sqlite_url: str) -> Iterator[SqlBank2]:
+    bank = open_bank2(sqlite_url)
+    yield bank
+    bank.close()

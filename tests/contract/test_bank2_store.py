@@ -1,0 +1,178 @@
+"""The Bank 2 store contract, against a real engine: what telesales and operators see."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from adapters.bank2.sql_store import SqlBank2
+from adapters.bank2.urls import open_bank2
+from domain.customers import Contact, ContactChange, Removal
+from domain.reasons import RejectReason
+from domain.regions import Region
+from domain.versions import Version, VersionScheme
+from service.ports import RejectedRecord
+from service.records import Partition
+from tests.support import query
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def v(n: int) -> Version:
+    return Version(VersionScheme.PRODUCER_COUNTER, (n,))
+
+
+def contact(customer_id: str, n: int, name: str = "Maria Souza") -> Contact:
+    return Contact(customer_id, v(n), name, "+5511987654321", Region.SUDESTE)
+
+
+def write(bank: SqlBank2, *changes: ContactChange, now: datetime = NOW) -> None:
+    with bank.unit_of_work() as uow:
+        uow.store.write_contacts(list(changes), now)
+        uow.commit()
+
+
+def contacts(bank: SqlBank2) -> list[tuple[object, ...]]:
+    return query(bank, "SELECT customer_id, name, phone, region FROM telesales_contacts ORDER BY 1")
+
+
+def test_the_view_shows_exactly_customer_id_name_phone_region(bank2: SqlBank2) -> None:
+    write(bank2, contact("1", 1), contact("2", 1, "João Silva"))
+    assert contacts(bank2) == [
+        ("1", "Maria Souza", "+5511987654321", "Sudeste"),
+        ("2", "João Silva", "+5511987654321", "Sudeste"),
+    ]
+
+
+def test_a_newer_version_replaces_the_contact(bank2: SqlBank2) -> None:
+    write(bank2, contact("1", 1))
+    write(bank2, contact("1", 2, "Maria Souza Lima"))
+    assert contacts(bank2) == [("1", "Maria Souza Lima", "+5511987654321", "Sudeste")]
+
+
+def test_an_older_or_equal_version_changes_nothing_even_if_sent(bank2: SqlBank2) -> None:
+    write(bank2, contact("1", 5, "Current"))
+    write(
+        bank2,
+        contact("1", 4, "Older"),
+    )
+    write(bank2, contact("1", 5, "Same version"))
+    assert contacts(bank2) == [("1", "Current", "+5511987654321", "Sudeste")]
+
+
+def test_removal_hides_the_contact_and_leaves_a_marker_without_personal_data(
+    bank2: SqlBank2,
+) -> None:
+    write(bank2, contact("1", 1))
+    write(bank2, Removal("1", v(2)))
+    assert contacts(bank2) == []
+    assert query(bank2, "SELECT customer_id, name, phone, region FROM contact_state") == [
+        ("1", None, None, None)
+    ]
+
+
+def test_an_older_event_replayed_after_a_removal_does_not_bring_the_contact_back(
+    bank2: SqlBank2,
+) -> None:
+    write(bank2, Removal("1", v(3)))
+    write(bank2, contact("1", 2))
+    assert contacts(bank2) == []
+    write(bank2, contact("1", 4, "Back"))
+    assert contacts(bank2) == [("1", "Back", "+5511987654321", "Sudeste")]
+
+
+def test_markers_older_than_the_retention_are_purged(bank2: SqlBank2) -> None:
+    write(bank2, Removal("old", v(1)), now=NOW - timedelta(days=40))
+    write(bank2, Removal("recent", v(1)), now=NOW - timedelta(days=1))
+    write(bank2, contact("alive", 1), now=NOW - timedelta(days=400))
+    with bank2.unit_of_work() as uow:
+        purged = uow.store.purge_removal_markers(NOW - timedelta(days=30))
+        uow.commit()
+    assert purged == 1
+    assert query(bank2, "SELECT customer_id FROM contact_state ORDER BY 1") == [
+        ("alive",),
+        ("recent",),
+    ]
+
+
+def test_offsets_only_move_forward(bank2: SqlBank2) -> None:
+    p0, p1 = Partition("customers", 0), Partition("customers", 1)
+    with bank2.unit_of_work() as uow:
+        uow.store.advance_offsets("telesales", {p0: 10, p1: 3}, NOW)
+        uow.commit()
+    with bank2.unit_of_work() as uow:
+        uow.store.advance_offsets("telesales", {p0: 7, p1: 9}, NOW)
+        uow.commit()
+    with bank2.unit_of_work() as uow:
+        assert uow.store.applied_offsets("telesales") == {p0: 10, p1: 9}
+        assert uow.store.applied_offsets("another-group") == {}
+
+
+def test_rejects_are_recorded_once_with_coordinates_and_reason_only(bank2: SqlBank2) -> None:
+    reject = RejectedRecord("customers", 2, 41, RejectReason.INVALID_PHONE)
+    for _ in range(2):
+        with bank2.unit_of_work() as uow:
+            uow.store.record_rejects([reject], NOW)
+            uow.commit()
+    rows = query(
+        bank2, "SELECT topic, kafka_partition, kafka_offset, reason FROM rejected_messages"
+    )
+    assert rows == [("customers", 2, 41, "invalid_phone")]
+    columns = query(bank2, "SELECT name FROM pragma_table_info('rejected_messages') ORDER BY cid")
+    assert [c[0] for c in columns] == [
+        "topic",
+        "kafka_partition",
+        "kafka_offset",
+        "reason",
+        "rejected_at",
+    ]
+
+
+def test_leaving_a_unit_of_work_without_commit_rolls_back(bank2: SqlBank2) -> None:
+    with bank2.unit_of_work() as uow:
+        uow.store.write_contacts([contact("1", 1)], NOW)
+
+    def fail_midway() -> None:
+        with bank2.unit_of_work() as uow:
+            uow.store.write_contacts([contact("2", 1)], NOW)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        fail_midway()
+    assert contacts(bank2) == []
+
+
+def test_the_schema_is_created_once_and_reopening_is_harmless(sqlite_url: str) -> None:
+    for _ in range(3):
+        bank = open_bank2(sqlite_url)
+        write(bank, contact("1", 1))
+        assert query(bank, "SELECT version FROM schema_migrations") == [(1,)]
+        bank.close()
+
+
+def test_two_writers_racing_on_the_same_customers_keep_the_newest_versions(
+    sqlite_url: str,
+) -> None:
+    customers = [str(n) for n in range(50)]
+    barrier = threading.Barrier(2)
+
+    def writer(versions: range) -> None:
+        bank = open_bank2(sqlite_url)
+        barrier.wait()
+        for n in versions:
+            write(bank, *(contact(c, n, f"Cliente {c} v{n}") for c in customers))
+        bank.close()
+
+    threads = [
+        threading.Thread(target=writer, args=(range(1, 40, 2),)),
+        threading.Thread(target=writer, args=(range(2, 41, 2),)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    bank = open_bank2(sqlite_url)
+    assert {row[0]: row[1] for row in contacts(bank)} == {c: f"Cliente {c} v40" for c in customers}
+    bank.close()

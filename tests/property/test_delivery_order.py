@@ -1,0 +1,119 @@
+"""Property: however Kafka delivers a customer's history, Bank 2 ends in the same state.
+
+Any permutation of the events (versions decide, not arrival), any duplication (producer retries
+at new offsets, batches redelivered at the same offsets) and any cut into batches must leave
+exactly the newest valid event of each customer applied, as if each were applied once, in order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from itertools import pairwise
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from adapters.bank2.urls import open_bank2
+from adapters.formats import decode_customer_record
+from service.customer_projection import CustomerProjection
+from service.records import StreamRecord
+from service.retries import RetryPolicy
+from tests.support import query
+
+NAMES = ["Maria Souza", "João Silva", "Ana Lima"]
+PHONES = [("(11) 98765-4321", "+5511987654321"), ("85 3456-7890", "+558534567890")]
+STATES = [(None, None), ("SP", "Sudeste"), ("Bahia", "Nordeste")]
+REGION_OF_DDD = {"+5511": "Sudeste", "+5585": "Nordeste"}
+
+
+@st.composite
+def customer_event(draw: st.DrawFn, customer_id: str, version: int) -> dict[str, object]:
+    event: dict[str, object] = {"customer_id": customer_id, "version": version}
+    kind = draw(st.sampled_from(["upsert", "upsert", "deleted", "inactive", "opt_out"]))
+    if kind == "deleted":
+        return event | {"deleted": True}
+    if kind == "inactive":
+        return event | {"status": "I"}
+    if kind == "opt_out":
+        return event | {"telemarketing_opt_out": True}
+    phone = draw(st.sampled_from(PHONES))
+    state = draw(st.sampled_from(STATES))
+    return event | {"name": draw(st.sampled_from(NAMES)), "phone": phone[0], "state": state[0]}
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> list[dict[str, object]]:
+    events: list[dict[str, object]] = []
+    for customer in ("1", "2", "3"):
+        length = draw(st.integers(min_value=1, max_value=5))
+        versions = sorted(draw(st.sets(st.integers(1, 1000), min_size=length, max_size=length)))
+        events += [draw(customer_event(customer, version)) for version in versions]
+    return events
+
+
+def expected_state(history: Sequence[dict[str, object]]) -> dict[str, tuple[object, ...]]:
+    newest: dict[str, dict[str, object]] = {}
+    for event in history:
+        customer = str(event["customer_id"])
+        if customer not in newest or int(str(event["version"])) > int(
+            str(newest[customer]["version"])
+        ):
+            newest[customer] = event
+    state: dict[str, tuple[object, ...]] = {}
+    for customer, event in newest.items():
+        if "name" not in event:
+            continue
+        e164 = dict(PHONES)[str(event["phone"])]
+        region = dict(STATES)[event["state"]] or REGION_OF_DDD[e164[:5]]  # type: ignore[index]
+        state[customer] = (event["name"], e164, region)
+    return state
+
+
+@st.composite
+def deliveries(draw: st.DrawFn) -> tuple[list[dict[str, object]], list[list[int]], list[int]]:
+    """A history, its delivery order with duplicates, and batch cuts with some redelivered."""
+    history = draw(histories())
+    order = draw(st.permutations(range(len(history))))
+    duplicates = draw(st.lists(st.sampled_from(range(len(history))), max_size=4))
+    delivered = list(order)
+    for index in duplicates:
+        delivered.insert(draw(st.integers(0, len(delivered))), index)
+    cuts = sorted(draw(st.sets(st.integers(1, max(1, len(delivered) - 1)), max_size=4)))
+    bounds = [0, *cuts, len(delivered)]
+    batches = [delivered[a:b] for a, b in pairwise(bounds) if a < b]
+    replays = draw(st.lists(st.integers(0, len(batches) - 1), max_size=2))
+    return history, batches, replays
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deliveries())
+def test_any_order_duplication_and_batching_ends_in_the_same_state(
+    delivery: tuple[list[dict[str, object]], list[list[int]], list[int]],
+) -> None:
+    history, batches, replays = delivery
+    bank2 = open_bank2("sqlite:///:memory:")
+    projection = CustomerProjection(
+        bank2.unit_of_work,
+        decode_customer_record,
+        "property",
+        retry=RetryPolicy(attempts=1),
+    )
+    offset = 0
+    records_by_batch: list[list[StreamRecord]] = []
+    for batch in batches:
+        records = []
+        for index in batch:
+            records.append(
+                StreamRecord("customers", 0, offset, None, json.dumps(history[index]).encode())
+            )
+            offset += 1
+        records_by_batch.append(records)
+    for number, records in enumerate(records_by_batch):
+        projection.handle(records)
+        if number in replays:  # redelivered after a rebalance: same offsets again
+            projection.handle(records)
+
+    rows = query(bank2, "SELECT customer_id, name, phone, region FROM telesales_contacts")
+    assert {str(row[0]): tuple(row[1:]) for row in rows} == expected_state(history)
+    bank2.close()

@@ -1,0 +1,18 @@
+"""Helpers shared by the tests."""
+
+from __future__ import annotations
+
+from adapters.bank2.sql_store import SqlBank2
+
+
+def query(bank: SqlBank2, sql: str) -> list[tuple[object, ...]]:
+    """Read Bank 2 on the adapter's own connection, outside the code under test."""
+    connection = bank.acquire()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        rows = [tuple(row) for row in cursor.fetchall()]
+        connection.rollback()
+        return rows
+    finally:
+        bank.release(broken=False)
