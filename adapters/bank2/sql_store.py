@@ -57,21 +57,30 @@ class SqlProjectionStore:
         self._execute("advance_offsets", consumer_group, _json(rows), self._engine.timestamp(now))
 
     def purge_removal_markers(self, removed_before: datetime) -> int:
-        cursor = self._execute("purge_removal_markers", self._engine.timestamp(removed_before))
-        return max(int(cursor.rowcount), 0)
+        return self._execute("purge_removal_markers", self._engine.timestamp(removed_before))
 
     def _query(self, statement: str, *params: object) -> list[Any]:
-        cursor = self._execute(statement, *params)
-        with translate_errors(self._engine, statement):
+        with self._cursor(statement, params) as cursor:
             return list(cursor.fetchall())
 
-    def _execute(self, statement: str, *params: object) -> Any:
+    def _execute(self, statement: str, *params: object) -> int:
+        """Run a write; return the number of rows it changed (0 if the driver cannot tell)."""
+        with self._cursor(statement, params) as cursor:
+            return max(int(cursor.rowcount), 0)
+
+    @contextmanager
+    def _cursor(self, statement: str, params: tuple[object, ...]) -> Iterator[Any]:
+        # Cursors are closed at once: a SQL Server connection with a pending result set
+        # refuses the next statement ("connection is busy").
         sql: str = getattr(self._engine.sql, statement)
         with translate_errors(self._engine, statement):
             cursor = self._connection.cursor()
-            self._on_statement()
-            cursor.execute(sql, params)
-            return cursor
+            try:
+                self._on_statement()
+                cursor.execute(sql, params)
+                yield cursor
+            finally:
+                cursor.close()
 
 
 def _json(value: object) -> str:

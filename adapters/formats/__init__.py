@@ -1,6 +1,6 @@
 """Kafka message bytes to the customer domain's input, whichever producer wrote them.
 
-Three shapes are accepted (docs/message-formats.md): Debezium change events, the legacy flat
+Three shapes are accepted (README, "Message formats"): Debezium change events, the legacy flat
 format and our own customer event v1. A decoder never raises on bad input and never quotes it:
 a message it cannot use becomes a ``Rejection`` carrying a reason code only.
 """

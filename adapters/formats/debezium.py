@@ -118,7 +118,13 @@ def _lsn(value: object) -> int | None:
 
 
 def _natural(value: object) -> int | None:
-    """A non-negative JSON integer (booleans excluded), else None."""
+    """A non-negative integer (booleans excluded), else None.
+
+    Digit strings are accepted too: Debezium's own SQL Server documentation shows
+    ``event_serial_no`` as a string, and producers copy documented examples.
+    """
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         return None
     return value

@@ -21,7 +21,8 @@ def canonical_customer_id(raw: object) -> str | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
-        return str(raw) if raw >= 0 else None
+        text = str(raw)
+        return text if raw >= 0 and len(text) <= MAX_CUSTOMER_ID_LENGTH else None
     if not isinstance(raw, str) or len(raw) > MAX_CUSTOMER_ID_LENGTH:
         return None
     text = raw.strip()

@@ -1,0 +1,59 @@
+"""The demo, end to end, as a newcomer runs it (smaller, so that it is quick)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from demo.__main__ import main
+
+
+@pytest.fixture(autouse=True)
+def _restore_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The demo sets the app settings as the host would; put them back afterwards.
+    for name in ("BANK2_URL", "KAFKA_CONSUMER_GROUP", "KAFKA_CUSTOMERS_TOPIC", "KAFKA_BROKER_LIST"):
+        monkeypatch.setenv(name, "")
+
+
+def test_the_demo_fills_bank2_with_exactly_the_expected_contacts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bank2 = tmp_path / "bank2.db"
+    status = main(
+        [
+            "--events",
+            "4000",
+            "--customers",
+            "400",
+            "--batch-size",
+            "250",
+            "--bank2",
+            str(bank2),
+            "--quiet",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "Bank 2 matches the expected state" in out
+    for outcome in ("upserted", "removed", "duplicates", "rejected", "events/s"):
+        assert outcome in out
+    with sqlite3.connect(bank2) as db:
+        (contacts,) = db.execute("SELECT count(*) FROM telesales_contacts").fetchone()
+        columns = [row[1] for row in db.execute("PRAGMA table_info(telesales_contacts)")]
+    assert contacts > 0
+    assert columns == ["customer_id", "name", "phone", "region"]
+
+
+def test_the_demo_is_the_same_run_for_the_same_seed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = []
+    for run in ("a", "b"):
+        main(["--events", "1500", "--customers", "150", "--bank2", str(tmp_path / run), "--quiet"])
+        text = capsys.readouterr().out
+        outputs.append(
+            [line for line in text.splitlines() if "events/s" not in line and "file" not in line]
+        )
+    assert outputs[0] == outputs[1]
