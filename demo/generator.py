@@ -22,87 +22,19 @@ Memory grows with the number of customers, never with the number of messages.
 from __future__ import annotations
 
 import random
-import unicodedata
 import zlib
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-
-from faker import Faker
+from datetime import UTC, datetime
 
 from demo import messages
 from demo.messages import DebeziumSource, Row
+from demo.people import AREA_CODES, DDDS, DDDS_BY_UF, STATES, UFS, People
 
 SHAPES = ("legacy", "ours", "debezium")
 REJECT_REASONS = ("malformed_json", "unknown_format", "invalid_phone", "invalid_name")
 Contact = tuple[str, str, str]  # name, E.164 phone, IBGE macro-region
-
-# UF -> (state name, macro-region, capital, first three CEP digits).
-_STATES: dict[str, tuple[str, str, str, int]] = {
-    "AC": ("Acre", "Norte", "Rio Branco", 699),
-    "AP": ("Amapá", "Norte", "Macapá", 689),
-    "AM": ("Amazonas", "Norte", "Manaus", 690),
-    "PA": ("Pará", "Norte", "Belém", 660),
-    "RO": ("Rondônia", "Norte", "Porto Velho", 768),
-    "RR": ("Roraima", "Norte", "Boa Vista", 693),
-    "TO": ("Tocantins", "Norte", "Palmas", 770),
-    "AL": ("Alagoas", "Nordeste", "Maceió", 570),
-    "BA": ("Bahia", "Nordeste", "Salvador", 400),
-    "CE": ("Ceará", "Nordeste", "Fortaleza", 600),
-    "MA": ("Maranhão", "Nordeste", "São Luís", 650),
-    "PB": ("Paraíba", "Nordeste", "João Pessoa", 580),
-    "PE": ("Pernambuco", "Nordeste", "Recife", 500),
-    "PI": ("Piauí", "Nordeste", "Teresina", 640),
-    "RN": ("Rio Grande do Norte", "Nordeste", "Natal", 590),
-    "SE": ("Sergipe", "Nordeste", "Aracaju", 490),
-    "DF": ("Distrito Federal", "Centro-Oeste", "Brasília", 700),
-    "GO": ("Goiás", "Centro-Oeste", "Goiânia", 740),
-    "MT": ("Mato Grosso", "Centro-Oeste", "Cuiabá", 780),
-    "MS": ("Mato Grosso do Sul", "Centro-Oeste", "Campo Grande", 790),
-    "ES": ("Espírito Santo", "Sudeste", "Vitória", 290),
-    "MG": ("Minas Gerais", "Sudeste", "Belo Horizonte", 300),
-    "RJ": ("Rio de Janeiro", "Sudeste", "Rio de Janeiro", 200),
-    "SP": ("São Paulo", "Sudeste", "São Paulo", 10),
-    "PR": ("Paraná", "Sul", "Curitiba", 800),
-    "RS": ("Rio Grande do Sul", "Sul", "Porto Alegre", 900),
-    "SC": ("Santa Catarina", "Sul", "Florianópolis", 880),
-}
-# Every area code Anatel has assigned, with its state.
-_AREA_CODES: dict[int, str] = {
-    **dict.fromkeys((11, 12, 13, 14, 15, 16, 17, 18, 19), "SP"),
-    **dict.fromkeys((21, 22, 24), "RJ"),
-    **dict.fromkeys((27, 28), "ES"),
-    **dict.fromkeys((31, 32, 33, 34, 35, 37, 38), "MG"),
-    **dict.fromkeys((41, 42, 43, 44, 45, 46), "PR"),
-    **dict.fromkeys((47, 48, 49), "SC"),
-    **dict.fromkeys((51, 53, 54, 55), "RS"),
-    61: "DF",
-    **dict.fromkeys((62, 64), "GO"),
-    63: "TO",
-    **dict.fromkeys((65, 66), "MT"),
-    67: "MS",
-    68: "AC",
-    69: "RO",
-    **dict.fromkeys((71, 73, 74, 75, 77), "BA"),
-    79: "SE",
-    **dict.fromkeys((81, 87), "PE"),
-    82: "AL",
-    83: "PB",
-    84: "RN",
-    **dict.fromkeys((85, 88), "CE"),
-    **dict.fromkeys((86, 89), "PI"),
-    **dict.fromkeys((91, 93, 94), "PA"),
-    **dict.fromkeys((92, 97), "AM"),
-    95: "RR",
-    96: "AP",
-    **dict.fromkeys((98, 99), "MA"),
-}
-_DDDS = tuple(_AREA_CODES)
-_UFS = tuple(_STATES)
-_DDDS_BY_UF = {uf: tuple(d for d, state in _AREA_CODES.items() if state == uf) for uf in _UFS}
-_EMAIL_DOMAINS = ("gmail.com", "hotmail.com", "yahoo.com.br", "outlook.com", "uol.com.br",
-                  "bol.com.br", "terra.com.br", "ig.com.br")  # fmt: skip
 
 # How an existing customer changes, and how often. Most updates touch no telesales field.
 _CHANGES = ("touch", "name", "phone", "move", "retype", "inactivate", "opt_out", "delete")
@@ -153,8 +85,8 @@ class _Customer:
     def contact(self) -> Contact | None:
         if self.deleted or not self.row.active or self.row.opt_out:
             return None
-        uf = self.uf or _AREA_CODES[self.ddd]
-        return " ".join(self.words), f"+55{self.ddd}{self.subscriber}", _STATES[uf][1]
+        uf = self.uf or AREA_CODES[self.ddd]
+        return " ".join(self.words), f"+55{self.ddd}{self.subscriber}", STATES[uf][1]
 
 
 class CustomerEventGenerator:
@@ -181,7 +113,7 @@ class CustomerEventGenerator:
         if not shapes or not set(shapes) <= set(SHAPES):
             raise ValueError(f"shapes must be a non-empty subset of {SHAPES}")
         self._rng = random.Random(seed)
-        self._people = _People(seed)
+        self._people = People(seed)
         self._customers: list[_Customer] = []
         self._size = customers
         self._partitions = partitions
@@ -309,7 +241,7 @@ class CustomerEventGenerator:
                 customer.words = self._people.married(rng, customer.words)
                 row = row._replace(name=messages.type_name(rng, customer.words))
             case "phone":  # sometimes a number from another state, with that state's DDD
-                ddd = customer.ddd if rng.random() < 0.7 else rng.choice(_DDDS)
+                ddd = customer.ddd if rng.random() < 0.7 else rng.choice(DDDS)
                 row = self._new_phone(customer, row, ddd)
             case "move":
                 row = self._move(customer, row)
@@ -322,23 +254,23 @@ class CustomerEventGenerator:
         return row  # a delete keeps the row as it was
 
     def _new_phone(self, customer: _Customer, row: Row, ddd: int) -> Row:
-        customer.ddd, customer.subscriber = ddd, _People.subscriber(self._rng)
+        customer.ddd, customer.subscriber = ddd, People.subscriber(self._rng)
         phone = messages.type_phone(self._rng, ddd, customer.subscriber)
         return row._replace(phone=phone)
 
     def _move(self, customer: _Customer, row: Row) -> Row:
         """A move to another state: the record's state follows, the phone often does."""
         rng = self._rng
-        uf = rng.choice(_UFS)
+        uf = rng.choice(UFS)
         if customer.shape != "legacy":
             customer.uf = uf
             row = row._replace(state=self._type_state(uf))
         if customer.shape == "legacy" or rng.random() < 0.5:
-            row = self._new_phone(customer, row, rng.choice(_DDDS_BY_UF[uf]))
-        return row._replace(city=_STATES[uf][2], zip_code=_People.zip_code(rng, uf))
+            row = self._new_phone(customer, row, rng.choice(DDDS_BY_UF[uf]))
+        return row._replace(city=STATES[uf][2], zip_code=People.zip_code(rng, uf))
 
     def _type_state(self, uf: str) -> str:
-        return messages.type_state(self._rng, uf, _STATES[uf][0])
+        return messages.type_state(self._rng, uf, STATES[uf][0])
 
     # --- delivery -------------------------------------------------------------------------
 
@@ -449,95 +381,6 @@ class CustomerEventGenerator:
         return position
 
 
-class _People:
-    """Brazilian people: Faker pt_BR names drawn once into pools, the rest made up locally."""
-
-    def __init__(self, seed: int) -> None:
-        fake = Faker("pt_BR")
-        fake.seed_instance(seed)
-        self._first = _pool(fake.first_name, 400)
-        self._last = _pool(fake.last_name, 400)
-
-    def contact(
-        self, rng: random.Random, *, uppercase: bool
-    ) -> tuple[tuple[str, ...], int, str, str]:
-        """Name words, area code, subscriber number and home state (usually the phone's)."""
-        words = (*rng.choice(self._first).split(), *self._surnames(rng))
-        style = rng.random()
-        if style < (0.4 if uppercase else 0.08):
-            words = tuple(word.upper() for word in words)
-        elif style > 0.95:
-            words = tuple(word.lower() for word in words)
-        ddd = rng.choice(_DDDS)
-        uf = _AREA_CODES[ddd] if rng.random() < 0.9 else rng.choice(_UFS)
-        return words, ddd, self.subscriber(rng), uf
-
-    def married(self, rng: random.Random, words: tuple[str, ...]) -> tuple[str, ...]:
-        surname = self._surnames(rng)
-        if words[0].isupper():
-            surname = tuple(word.upper() for word in surname)
-        return (words[0], *surname)
-
-    def _surnames(self, rng: random.Random) -> tuple[str, ...]:
-        names = rng.choice(self._last).split()
-        if rng.random() < 0.6:
-            names = [*rng.choice(self._last).split(), *names]
-        return tuple(names)
-
-    def row(  # noqa: PLR0913 - the parts of a person that the oracle tracks
-        self,
-        rng: random.Random,
-        customer_id: int,
-        words: tuple[str, ...],
-        ddd: int,
-        subscriber: str,
-        *,
-        now_us: int,
-    ) -> Row:
-        home = _AREA_CODES[ddd]
-        birth = date(1940, 1, 1).toordinal() + rng.randrange(365 * 66)
-        registered = date(1990, 1, 1).toordinal() + rng.randrange(365 * 35)
-        return Row(
-            customer_id=customer_id,
-            name=messages.type_name(rng, words),
-            phone=messages.type_phone(rng, ddd, subscriber),
-            state=None,
-            active=True,
-            opt_out=False,
-            cpf=_cpf(rng),
-            email=self.email(rng, words),
-            city=_STATES[home][2],
-            zip_code=self.zip_code(rng, home),
-            birth_date=date.fromordinal(birth).isoformat(),
-            branch=rng.randint(1, 450),
-            registered=date.fromordinal(registered).isoformat(),
-            updated_us=now_us,
-        )
-
-    def email(self, rng: random.Random, words: tuple[str, ...]) -> str:
-        first, last = (messages.unaccent(word).lower() for word in (words[0], words[-1]))
-        suffix = str(rng.randint(1, 99)) if rng.random() < 0.5 else ""
-        local = "".join(char for char in f"{first}.{last}{suffix}" if char.isalnum() or char == ".")
-        return f"{local}@{rng.choice(_EMAIL_DOMAINS)}"
-
-    @staticmethod
-    def subscriber(rng: random.Random) -> str:
-        """A mobile (9 then 6-9) or a landline (2-5) subscriber number, as Anatel allocates."""
-        if rng.random() < 0.75:
-            return f"9{rng.choice('6789')}{rng.randrange(10**7):07d}"
-        return f"{rng.choice('2345')}{rng.randrange(10**7):07d}"
-
-    @staticmethod
-    def zip_code(rng: random.Random, uf: str) -> str:
-        prefix = _STATES[uf][3] * 100 + rng.randrange(100)
-        return f"{prefix:05d}-{rng.randrange(1000):03d}"
-
-
-def _pool(draw: Callable[[], str], draws: int) -> tuple[str, ...]:
-    """Distinct values in the order drawn, so a seed always gives the same pool."""
-    return tuple(dict.fromkeys(unicodedata.normalize("NFC", draw()) for _ in range(draws)))
-
-
 def _key(customer: _Customer) -> bytes:
     customer_id = customer.row.customer_id
     if customer.shape == "debezium":
@@ -545,15 +388,3 @@ def _key(customer: _Customer) -> bytes:
             customer_id, sqlserver=customer.sqlserver, schemas=customer.schemas
         )
     return str(customer_id).encode()
-
-
-def _cpf(rng: random.Random) -> str:
-    """A CPF with valid check digits, formatted or bare as different systems keep it."""
-    digits = [rng.randrange(10) for _ in range(9)]
-    for length in (9, 10):
-        total = sum(d * w for d, w in zip(digits, range(length + 1, 1, -1), strict=True))
-        digits.append(total * 10 % 11 % 10)
-    text = "".join(map(str, digits))
-    if rng.random() < 0.3:
-        return text
-    return f"{text[:3]}.{text[3:6]}.{text[6:9]}-{text[9:]}"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from demo.__main__ import main
+from demo.generator import CustomerEventGenerator
 
 
 @pytest.fixture(autouse=True)
@@ -57,3 +59,24 @@ def test_the_demo_is_the_same_run_for_the_same_seed(
             [line for line in text.splitlines() if "events/s" not in line and "file" not in line]
         )
     assert outputs[0] == outputs[1]
+
+
+def test_no_cpf_or_email_of_the_demo_reaches_bank2_or_the_logs(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    bank2 = tmp_path / "bank2.db"
+    main(
+        ["--events", "3000", "--customers", "300", "--bank2", str(bank2), "--quiet", "--seed", "11"]
+    )
+    printed = capsys.readouterr().out
+    same_run = CustomerEventGenerator(seed=11, customers=300, partitions=4)
+    for _ in same_run.messages(3000):
+        pass
+    markers = same_run.personal_markers()
+    assert len(markers) > 100
+    with sqlite3.connect(bank2) as db:
+        everything_stored = "\n".join(db.iterdump())
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for text in (everything_stored, logged, printed):
+        assert [marker for marker in markers if marker in text] == []
