@@ -31,7 +31,7 @@ def customer_projection() -> CustomerProjection:
 @app.function_name("project_customers")
 @app.retry(
     strategy="exponential_backoff",
-    max_retry_count="3",
+    max_retry_count="2",
     minimum_interval="00:00:05",
     maximum_interval="00:01:00",
 )

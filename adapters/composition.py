@@ -9,8 +9,8 @@ from service.customer_projection import CustomerProjection
 from service.retries import RetryPolicy
 
 # Bounded so that an invocation with all its host-level retries (see function_app.py) stays well
-# inside the Kafka consumer's max.poll.interval.ms of 5 minutes.
-BANK2_RETRY = RetryPolicy(attempts=4, first_delay_s=1.0, max_delay_s=15.0, budget_s=45.0)
+# inside the Kafka consumer's max.poll.interval.ms of 5 minutes: tests/function/test_retry_budget.py
+BANK2_RETRY = RetryPolicy(attempts=4, first_delay_s=1.0, max_delay_s=10.0, budget_s=30.0)
 
 
 def build_customer_projection(settings: Settings) -> CustomerProjection:

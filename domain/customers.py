@@ -52,36 +52,56 @@ class Contact:
 
 @dataclass(frozen=True, slots=True)
 class Removal:
-    """A customer telesales must no longer see. Carries no personal data."""
+    """A customer telesales must no longer see. Carries no personal data.
+
+    ``withdrawn`` marks a removal caused by data that broke a telesales rule, rather than by the
+    customer leaving: see ``project``.
+    """
 
     customer_id: str
     version: Version
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    """A message that cannot be projected, and why. Carries no personal data."""
+    """A message that cannot be projected, and why. Carries no personal data.
+
+    ``withdraws`` is the removal that goes with a rejection when the customer is known: see
+    ``project``.
+    """
 
     reason: RejectReason
+    withdraws: Removal | None = None
 
 
 ContactChange = Contact | Removal
 
 
 def project(change: CustomerChange) -> ContactChange | Rejection:
-    """Apply the telesales rules to one customer change."""
+    """Apply the telesales rules to one customer change.
+
+    A change whose name, phone or state breaks a rule is rejected, and it also withdraws the
+    customer's contact at its version: Bank 1 no longer holds what Bank 2 shows (a new number,
+    say, that is not a valid Brazilian phone), and calling the old data is worse than not calling
+    until a valid change arrives. A withdrawal older than what Bank 2 holds changes nothing.
+    """
     if change.removes_contact:
         return Removal(change.customer_id, change.version)
     name = normalize_name(change.name)
     if name is None:
-        return Rejection(RejectReason.INVALID_NAME)
+        return _rejected(change, RejectReason.INVALID_NAME)
     phone = parse_brazilian_phone(change.phone) if isinstance(change.phone, str) else None
     if phone is None:
-        return Rejection(RejectReason.INVALID_PHONE)
+        return _rejected(change, RejectReason.INVALID_PHONE)
     region = _region(change.state, phone.area_code)
     if region is None:
-        return Rejection(RejectReason.INVALID_STATE)
+        return _rejected(change, RejectReason.INVALID_STATE)
     return Contact(change.customer_id, change.version, name, phone.e164, region)
+
+
+def _rejected(change: CustomerChange, reason: RejectReason) -> Rejection:
+    return Rejection(reason, Removal(change.customer_id, change.version, withdrawn=True))
 
 
 def _region(state: object, area_code: int) -> Region | None:

@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 MAX_NAME_LENGTH = 120
+_REPLACEMENT_CHARACTER = "\ufffd"
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -30,6 +31,8 @@ def normalize_name(raw: object) -> str | None:
     # Compose before measuring: "ç" sent decomposed is one character, not two; and the stored
     # form is the one whose length is checked.
     name = unicodedata.normalize("NFC", _WHITESPACE.sub(" ", cleaned).strip())
-    if not 1 <= len(name) <= MAX_NAME_LENGTH:
+    # U+FFFD is what a UTF-8 decoder leaves of bytes in another encoding ("Jo\xe3o" in Latin-1):
+    # the real name is lost, and storing the replacement would show telesales a garbled one.
+    if not 1 <= len(name) <= MAX_NAME_LENGTH or _REPLACEMENT_CHARACTER in name:
         return None
     return name

@@ -26,7 +26,6 @@ class BrazilianPhone:
     area_code: int  # DDD, 11..99
 
 
-@lru_cache(maxsize=65_536)
 def parse_brazilian_phone(raw: str) -> BrazilianPhone | None:
     """Parse what people type ("(11) 98765-4321", "011 98765-4321", "+55 11 ...") or return None.
 
@@ -39,6 +38,13 @@ def parse_brazilian_phone(raw: str) -> BrazilianPhone | None:
     typed = raw.strip()
     if len(typed) > _MAX_INPUT_LENGTH or _has_letters(typed):
         return None
+    return _parse(typed)
+
+
+# Updates repeat a customer's phone, and parsing is the costliest rule. The cache holds at most
+# 65,536 short strings (under 10 MB): only trimmed input of at most 40 characters reaches it.
+@lru_cache(maxsize=65_536)
+def _parse(typed: str) -> BrazilianPhone | None:
     try:
         number = phonenumbers.parse(typed, _BRAZIL)
     except phonenumbers.NumberParseException:

@@ -17,15 +17,15 @@ from enum import IntEnum
 
 _PART_DIGITS = 20  # hexadecimal digits: 80 bits, enough for a SQL Server LSN
 _PARTS = 3
-_MAX_PART = 16**_PART_DIGITS - 1
+MAX_VERSION_PART = 16**_PART_DIGITS - 1
 
 
 class VersionScheme(IntEnum):
     """Where a version comes from, ranked by producer generation."""
 
     KAFKA_OFFSET = 1  # legacy producer: the record's offset in its partition
-    PRODUCER_COUNTER = 2  # our format: ``version``, then ``updated_at`` in microseconds
-    SOURCE_TIMESTAMP = 3  # Debezium without a log position: ``source.ts_ms``
+    PRODUCER_COUNTER = 2  # our format: ``version``, ``updated_at`` in µs, then the Kafka offset
+    SOURCE_TIMESTAMP = 3  # Debezium without a log position: ``source.ts_ms``, then the offset
     SOURCE_LOG_POSITION = 4  # Debezium: commit position in the source database's log
 
 
@@ -40,7 +40,7 @@ class Version:
         if not 1 <= len(self.parts) <= _PARTS:
             msg = f"a version has 1 to {_PARTS} parts, got {len(self.parts)}"
             raise ValueError(msg)
-        if any(not 0 <= part <= _MAX_PART for part in self.parts):
+        if any(not 0 <= part <= MAX_VERSION_PART for part in self.parts):
             msg = "version parts must be non-negative and fit in 80 bits"
             raise ValueError(msg)
         # Pad so that (5,) and (5, 0) are one version, in comparisons and in ``key`` alike.

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from domain.batches import newer_than_stored, newest_per_customer
-from domain.customers import Contact, ContactChange, CustomerChange, Rejection, project
+from domain.customers import (
+    Contact,
+    ContactChange,
+    CustomerChange,
+    Rejection,
+    Removal,
+    project,
+)
 from domain.reasons import RejectReason
 from service.ports import RejectedRecord, UnitOfWorkFactory
 from service.records import Partition, StreamRecord, Tombstone
@@ -36,6 +43,7 @@ class BatchSummary:
     events: int = 0
     upserted: int = 0
     removed: int = 0
+    withdrawn: int = 0
     stale: int = 0
     superseded: int = 0
     duplicates: int = 0
@@ -53,6 +61,7 @@ class BatchSummary:
             "batch_events": self.events,
             "batch_upserted": self.upserted,
             "batch_removed": self.removed,
+            "batch_withdrawn": self.withdrawn,
             "batch_stale": self.stale,
             "batch_superseded": self.superseded,
             "batch_duplicates": self.duplicates,
@@ -71,7 +80,8 @@ class BatchSummary:
         )
         return (
             f"customer batch: events={self.events} upserted={self.upserted} "
-            f"removed={self.removed} stale={self.stale} superseded={self.superseded} "
+            f"removed={self.removed} withdrawn={self.withdrawn} stale={self.stale} "
+            f"superseded={self.superseded} "
             f"duplicates={self.duplicates} skipped={self.skipped} "
             f"rejected={self.rejected_total}"
             + (f" ({rejected})" if rejected else "")
@@ -138,6 +148,8 @@ class CustomerProjection:
                         )
                     )
                     summary.rejected[outcome.reason] += 1
+                    if outcome.withdraws is not None:
+                        changes.append(outcome.withdraws)
                 else:
                     changes.append(outcome)
 
@@ -145,7 +157,10 @@ class CustomerProjection:
             stored = uow.store.stored_versions([change.customer_id for change in newest])
             to_write, summary.stale = newer_than_stored(newest, stored)
             summary.upserted = sum(isinstance(change, Contact) for change in to_write)
-            summary.removed = len(to_write) - summary.upserted
+            summary.withdrawn = sum(
+                isinstance(change, Removal) and change.withdrawn for change in to_write
+            )
+            summary.removed = len(to_write) - summary.upserted - summary.withdrawn
 
             if to_write:
                 uow.store.write_contacts(to_write, now)

@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+# Every engine fails a stalled attempt within these bounds, so that an invocation's retries stay
+# inside the Kafka consumer's max.poll.interval.ms (tests/function/test_retry_budget.py adds it up).
+CONNECT_TIMEOUT_S = 10  # opening a connection, login included
+STATEMENT_TIMEOUT_S = 30  # one statement, lock waits included
+ATTEMPT_STALL_S = CONNECT_TIMEOUT_S + STATEMENT_TIMEOUT_S  # the longest an attempt hangs unnoticed
+
 
 @dataclass(frozen=True, slots=True)
 class ProjectionSql:

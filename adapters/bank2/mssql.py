@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from adapters.bank2.engine import Connection, ProjectionSql
+from adapters.bank2.engine import (
+    CONNECT_TIMEOUT_S,
+    STATEMENT_TIMEOUT_S,
+    Connection,
+    ProjectionSql,
+)
 from adapters.bank2.migrations import Migration, migrations_for
 from adapters.bank2.mssql_auth import (
     SQL_COPT_SS_ACCESS_TOKEN,
@@ -230,8 +235,8 @@ TRANSIENT_ERROR_NUMBERS = frozenset(
 _TRANSIENT_SQLSTATES = frozenset({"HYT00", "HYT01", "40001"})
 
 _MIN_COMPATIBILITY_LEVEL = 130  # OPENJSON
-_LOGIN_TIMEOUT_S = 30
-_QUERY_TIMEOUT_S = 30
+_LOGIN_TIMEOUT_S = CONNECT_TIMEOUT_S
+_QUERY_TIMEOUT_S = STATEMENT_TIMEOUT_S
 _APPLOCK_RETRYABLE = frozenset({-1, -3})  # timed out, chosen as deadlock victim
 
 _SQLSTATE = re.compile(r"[0-9A-Z]{5}")

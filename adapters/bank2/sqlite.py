@@ -55,7 +55,7 @@ SQL = ProjectionSql(
     """,
 )
 
-_BUSY_TIMEOUT_S = 5.0
+_BUSY_TIMEOUT_S = 5.0  # well under STATEMENT_TIMEOUT_S: a locked file is retried as transient
 _TRANSIENT_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 
 
@@ -78,9 +78,13 @@ class SqliteEngine:
         connection = sqlite3.connect(
             self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
         )
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")
-        _migrate(connection)
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            _migrate(connection)
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     def begin(self, connection: Connection) -> None:

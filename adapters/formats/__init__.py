@@ -7,6 +7,7 @@ a message it cannot use becomes a ``Rejection`` carrying a reason code only.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 
 import orjson
@@ -16,6 +17,8 @@ from adapters.formats.fields import is_connect_wrapper, unwrap_connect_schema
 from domain.customers import CustomerChange, Rejection
 from domain.reasons import RejectReason
 from service.records import StreamRecord, Tombstone
+
+logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 1_048_576  # Kafka's default message.max.bytes is about this size
 
@@ -44,7 +47,16 @@ def decode_customer_record(record: StreamRecord) -> CustomerChange | Rejection |
         return Rejection(RejectReason.MALFORMED_JSON)
     if is_connect_wrapper(message) and message["payload"] is None:
         return Tombstone()  # the JsonConverter's rendering of a tombstone
-    return _decode_shape(unwrap_connect_schema(message), record)
+    try:
+        return _decode_shape(unwrap_connect_schema(message), record)
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
+        # A decoder rejects what it knows to be wrong; this catches what nobody foresaw, so that
+        # one message can never fail every redelivery of its batch and stall the partition.
+        logger.warning(
+            "unforeseen message content rejected",
+            extra={"error_type": type(error).__name__, "offset": record.offset},
+        )
+        return Rejection(RejectReason.INVALID_FIELD)
 
 
 def _decode_shape(message: object, record: StreamRecord) -> CustomerChange | Rejection:

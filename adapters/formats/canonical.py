@@ -24,7 +24,7 @@ from pydantic import (
 from adapters.formats.fields import canonical_customer_id
 from domain.customers import CustomerChange, Rejection
 from domain.reasons import RejectReason
-from domain.versions import Version, VersionScheme
+from domain.versions import MAX_VERSION_PART, Version, VersionScheme
 from service.records import StreamRecord
 
 # RFC 3339 date-time with a mandatory offset; the schema file carries the same pattern.
@@ -58,7 +58,7 @@ class CustomerEventV1(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, strict=True, hide_input_in_errors=True)
 
     customer_id: Annotated[str, PlainValidator(_customer_id)]
-    version: Annotated[int, Field(ge=0)] | None = None
+    version: Annotated[int, Field(ge=0, le=MAX_VERSION_PART)] | None = None
     updated_at: Annotated[int | None, PlainValidator(_epoch_microseconds)] = None  # in µs
     status: Literal["A", "I"] = "A"
     deleted: bool = False
@@ -91,15 +91,18 @@ def matches(message: Mapping[str, object]) -> bool:
     return "customer_id" in message
 
 
-def decode(message: Mapping[str, object], _record: StreamRecord) -> CustomerChange | Rejection:
-    """Decode one event; the record's position plays no part, the event carries its version."""
+def decode(message: Mapping[str, object], record: StreamRecord) -> CustomerChange | Rejection:
+    """Decode one event. Its version orders it; the offset only breaks ties between equal ones."""
     try:
         event = CustomerEventV1.model_validate(message)
     except ValidationError as error:
         return Rejection(_reason(error))
     return CustomerChange(
         event.customer_id,
-        Version(VersionScheme.PRODUCER_COUNTER, (event.version or 0, event.updated_at or 0)),
+        Version(
+            VersionScheme.PRODUCER_COUNTER,
+            (event.version or 0, event.updated_at or 0, record.offset),
+        ),
         deleted=event.deleted,
         active=event.status == "A",
         telemarketing_opt_out=event.telemarketing_opt_out,

@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from adapters.formats.fields import active_from_status, canonical_customer_id, customer_id_from_key
 from domain.customers import CustomerChange, Rejection
 from domain.reasons import RejectReason
-from domain.versions import Version, VersionScheme
+from domain.versions import MAX_VERSION_PART, Version, VersionScheme
 from service.records import StreamRecord
 
 _UPSERT_OPERATIONS = frozenset({"c", "u", "r"})  # create, update, snapshot read
 _DELETE_OPERATION = "d"
 _OPERATIONS = _UPSERT_OPERATIONS | {_DELETE_OPERATION}
 # Fixed-width hex fields, so joining them keeps the log order: "00000027:00000758:0005".
+_DIGITS = len(str(MAX_VERSION_PART))  # longer digit strings cannot be a version part
 _SQL_SERVER_LSN = re.compile(r"[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{4}")
 
 
@@ -32,7 +33,7 @@ def decode(envelope: Mapping[str, object], record: StreamRecord) -> CustomerChan
     if not isinstance(operation, str) or operation not in _OPERATIONS:
         # Truncates and logical-decoding messages name no customer.
         return Rejection(RejectReason.UNSUPPORTED_OPERATION)
-    version = source_version(envelope.get("source"))
+    version = source_version(envelope.get("source"), record.offset)
     if version is None:
         return Rejection(RejectReason.INVALID_VERSION)
     if operation == _DELETE_OPERATION:
@@ -84,8 +85,12 @@ def _bit(value: object) -> bool | None:
     return None
 
 
-def source_version(source: object) -> Version | None:
+def source_version(source: object, offset: int) -> Version | None:
     """The change's position in the source database's log, else its commit time.
+
+    Commit times tie (two updates in one millisecond; MySQL's binlog has whole seconds), so the
+    Kafka offset breaks the tie: Debezium keys records by primary key, so one customer's changes
+    share a partition and its offsets follow the commit order.
 
     A position that is present but unreadable rejects the event instead of falling back to the
     timestamp: mixing schemes for one customer would order its changes wrongly.
@@ -98,7 +103,7 @@ def source_version(source: object) -> Version | None:
         lsn = _natural(source["lsn"])
         return None if lsn is None else Version(VersionScheme.SOURCE_LOG_POSITION, (lsn,))
     ts_ms = _natural(source.get("ts_ms"))
-    return None if ts_ms is None else Version(VersionScheme.SOURCE_TIMESTAMP, (ts_ms,))
+    return None if ts_ms is None else Version(VersionScheme.SOURCE_TIMESTAMP, (ts_ms, offset))
 
 
 def _sql_server_version(source: Mapping[str, object]) -> Version | None:
@@ -123,8 +128,8 @@ def _natural(value: object) -> int | None:
     Digit strings are accepted too: Debezium's own SQL Server documentation shows
     ``event_serial_no`` as a string, and producers copy documented examples.
     """
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= _DIGITS:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
         return None
-    return value
+    return value if 0 <= value <= MAX_VERSION_PART else None

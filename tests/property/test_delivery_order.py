@@ -1,8 +1,10 @@
-"""Property: however Kafka delivers a customer's history, Bank 2 ends in the same state.
+"""Property: however Kafka delivers customers' histories, Bank 2 ends in the same state.
 
-Any permutation of the events (versions decide, not arrival), any duplication (producer retries
-at new offsets, batches redelivered at the same offsets) and any cut into batches must leave
-exactly the newest valid event of each customer applied, as if each were applied once, in order.
+Customers of two producers (our format, and Debezium with PostgreSQL log positions) on two
+partitions, with upserts, removals of every kind and changes that break a rule. Any permutation
+of the events (versions decide, not arrival), any duplication (producer retries at new offsets,
+batches redelivered at the same offsets) and any cut into batches must leave exactly each
+customer's newest event applied, as if each were applied once, in order.
 """
 
 from __future__ import annotations
@@ -27,26 +29,59 @@ STATES = [(None, None), ("SP", "Sudeste"), ("Bahia", "Nordeste")]
 REGION_OF_DDD = {"+5511": "Sudeste", "+5585": "Nordeste"}
 
 
+KINDS = ["upsert", "upsert", "deleted", "inactive", "opt_out", "invalid_phone"]
+
+
 @st.composite
 def customer_event(draw: st.DrawFn, customer_id: str, version: int) -> dict[str, object]:
-    event: dict[str, object] = {"customer_id": customer_id, "version": version}
-    kind = draw(st.sampled_from(["upsert", "upsert", "deleted", "inactive", "opt_out"]))
+    """One change of a customer, in the shape-neutral form the test renders per producer."""
+    kind = draw(st.sampled_from(KINDS))
+    event: dict[str, object] = {"customer_id": customer_id, "version": version, "kind": kind}
+    if kind in {"upsert", "invalid_phone"}:
+        phone = draw(st.sampled_from(PHONES))[0] if kind == "upsert" else "123"
+        event |= {
+            "name": draw(st.sampled_from(NAMES)),
+            "phone": phone,
+            "state": draw(st.sampled_from(STATES))[0],
+        }
+    return event
+
+
+def render(event: dict[str, object], shape: str) -> bytes:
+    """The event as the customer's producer writes it: our format or a Debezium change."""
+    kind = event["kind"]
+    if shape == "ours":
+        message = {k: v for k, v in event.items() if k != "kind"}
+        message |= {
+            "deleted": kind == "deleted",
+            "status": "I" if kind == "inactive" else "A",
+            "telemarketing_opt_out": kind == "opt_out",
+        }
+        return json.dumps(message).encode()
+    row = {
+        "id": int(str(event["customer_id"])),
+        "name": event.get("name"),
+        "phone": event.get("phone"),
+        "state": event.get("state"),
+        "cpf": "123.456.789-09",
+        "status": "I" if kind == "inactive" else "A",
+        "telemarketing_opt_out": kind == "opt_out",
+    }
+    source = {"connector": "postgresql", "ts_ms": 1717000000000, "lsn": event["version"]}
     if kind == "deleted":
-        return event | {"deleted": True}
-    if kind == "inactive":
-        return event | {"status": "I"}
-    if kind == "opt_out":
-        return event | {"telemarketing_opt_out": True}
-    phone = draw(st.sampled_from(PHONES))
-    state = draw(st.sampled_from(STATES))
-    return event | {"name": draw(st.sampled_from(NAMES)), "phone": phone[0], "state": state[0]}
+        return json.dumps({"op": "d", "before": row, "after": None, "source": source}).encode()
+    return json.dumps({"op": "u", "before": None, "after": row, "source": source}).encode()
+
+
+SHAPE_OF = {"1": "ours", "2": "debezium", "3": "ours", "4": "debezium"}
+PARTITION_OF = {"1": 0, "2": 1, "3": 1, "4": 0}  # a producer keys by customer: one partition each
 
 
 @st.composite
 def histories(draw: st.DrawFn) -> list[dict[str, object]]:
     events: list[dict[str, object]] = []
-    for customer in ("1", "2", "3"):
-        length = draw(st.integers(min_value=1, max_value=5))
+    for customer in SHAPE_OF:
+        length = draw(st.integers(min_value=1, max_value=4))
         versions = sorted(draw(st.sets(st.integers(1, 1000), min_size=length, max_size=length)))
         events += [draw(customer_event(customer, version)) for version in versions]
     return events
@@ -56,13 +91,12 @@ def expected_state(history: Sequence[dict[str, object]]) -> dict[str, tuple[obje
     newest: dict[str, dict[str, object]] = {}
     for event in history:
         customer = str(event["customer_id"])
-        if customer not in newest or int(str(event["version"])) > int(
-            str(newest[customer]["version"])
-        ):
+        held = newest.get(customer)
+        if held is None or int(str(event["version"])) > int(str(held["version"])):
             newest[customer] = event
     state: dict[str, tuple[object, ...]] = {}
     for customer, event in newest.items():
-        if "name" not in event:
+        if event["kind"] != "upsert":  # removed, or withdrawn by an invalid newest change
             continue
         e164 = dict(PHONES)[str(event["phone"])]
         region = dict(STATES)[event["state"]] or REGION_OF_DDD[e164[:5]]  # type: ignore[index]
@@ -99,15 +133,19 @@ def test_any_order_duplication_and_batching_ends_in_the_same_state(
         "property",
         retry=RetryPolicy(attempts=1),
     )
-    offset = 0
+    next_offset = {0: 0, 1: 0}
     records_by_batch: list[list[StreamRecord]] = []
     for batch in batches:
         records = []
         for index in batch:
+            event = history[index]
+            customer = str(event["customer_id"])
+            partition = PARTITION_OF[customer]
+            value = render(event, SHAPE_OF[customer])
             records.append(
-                StreamRecord("customers", 0, offset, None, json.dumps(history[index]).encode())
+                StreamRecord("customers", partition, next_offset[partition], None, value)
             )
-            offset += 1
+            next_offset[partition] += 1
         records_by_batch.append(records)
     for number, records in enumerate(records_by_batch):
         projection.handle(records)

@@ -217,3 +217,34 @@ def test_a_lasting_outage_fails_the_batch_and_writes_nothing(bank2: SqlBank2) ->
         projection.handle(Topic().records(event("1", 1)))
     assert contacts(bank2) == {}
     assert query(bank2, "SELECT count(*) FROM consumer_offsets") == [(0,)]
+
+
+def test_a_newer_change_that_breaks_a_rule_withdraws_the_contact(
+    projection: CustomerProjection, bank2: SqlBank2
+) -> None:
+    topic = Topic()
+    projection.handle(topic.records(event("1", 1), event("2", 5)))
+    summary = projection.handle(
+        topic.records(event("1", 2, phone="+1 212 555 0100"), event("2", 4, phone="123"))
+    )
+    # Customer 1's newest data is not callable: telesales must not keep calling the old number.
+    # Customer 2's invalid change is older than what Bank 2 holds: nothing changes.
+    assert list(contacts(bank2)) == ["2"]
+    assert summary.rejected == {RejectReason.INVALID_PHONE: 2}
+    assert (summary.withdrawn, summary.removed, summary.stale) == (1, 0, 1)
+    projection.handle(topic.records(event("1", 3)))
+    assert sorted(contacts(bank2)) == ["1", "2"]
+
+
+def test_debezium_changes_in_the_same_millisecond_apply_in_offset_order(
+    projection: CustomerProjection, bank2: SqlBank2
+) -> None:
+    def change(phone: str) -> dict[str, object]:
+        row = {"id": 9, "name": "Ana", "phone": phone, "state": "SP", "status": "A"}
+        return {"op": "u", "after": row, "source": {"connector": "mysql", "ts_ms": 1717000000000}}
+
+    topic = Topic()
+    projection.handle(topic.records(change("(11) 98765-4321"), change("(21) 98765-4321")))
+    assert contacts(bank2)["9"][1] == "+5521987654321"
+    projection.handle(topic.records(change("(31) 98765-4321")))
+    assert contacts(bank2)["9"][1] == "+5531987654321"

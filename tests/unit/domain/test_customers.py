@@ -24,6 +24,10 @@ def change(**overrides: object) -> CustomerChange:
     return CustomerChange(**fields)  # type: ignore[arg-type]
 
 
+# A change that breaks a rule also withdraws the customer's contact at the change's version.
+WITHDRAWAL = Removal("c-1", VERSION, withdrawn=True)
+
+
 def test_a_valid_customer_becomes_a_contact() -> None:
     assert project(change()) == Contact(
         customer_id="c-1",
@@ -66,7 +70,7 @@ def test_a_removal_needs_no_valid_name_phone_or_state(flags: dict[str, bool]) ->
 
 @pytest.mark.parametrize("name", [None, "", "   ", "\x00\u200b", "M" * 121, 42, ["Maria"]])
 def test_an_invalid_name_is_rejected(name: object) -> None:
-    assert project(change(name=name)) == Rejection(RejectReason.INVALID_NAME)
+    assert project(change(name=name)) == Rejection(RejectReason.INVALID_NAME, WITHDRAWAL)
 
 
 @pytest.mark.parametrize(
@@ -88,14 +92,14 @@ def test_an_invalid_name_is_rejected(name: object) -> None:
     ],
 )
 def test_an_invalid_phone_is_rejected(phone: object) -> None:
-    assert project(change(phone=phone)) == Rejection(RejectReason.INVALID_PHONE)
+    assert project(change(phone=phone)) == Rejection(RejectReason.INVALID_PHONE, WITHDRAWAL)
 
 
 @pytest.mark.parametrize(
     "state", ["XX", "Brasil", "35", "São Paulo - SP", 35, ["SP"], {"uf": "SP"}, False]
 )
 def test_an_unknown_state_is_rejected_even_when_the_ddd_has_a_region(state: object) -> None:
-    assert project(change(state=state)) == Rejection(RejectReason.INVALID_STATE)
+    assert project(change(state=state)) == Rejection(RejectReason.INVALID_STATE, WITHDRAWAL)
 
 
 @pytest.mark.parametrize(
@@ -147,8 +151,12 @@ def test_a_contact_holds_only_what_telesales_need() -> None:
 
 
 def test_removals_and_rejections_carry_no_personal_data() -> None:
-    assert [field.name for field in dataclasses.fields(Removal)] == ["customer_id", "version"]
-    assert [field.name for field in dataclasses.fields(Rejection)] == ["reason"]
+    assert [field.name for field in dataclasses.fields(Removal)] == [
+        "customer_id",
+        "version",
+        "withdrawn",
+    ]
+    assert [field.name for field in dataclasses.fields(Rejection)] == ["reason", "withdraws"]
     removal, rejection = project(change(deleted=True)), project(change(name=None))
     assert not hasattr(removal, "__dict__")
     assert not hasattr(rejection, "__dict__")

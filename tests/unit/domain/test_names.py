@@ -123,3 +123,8 @@ def test_normalising_twice_changes_nothing(raw: str) -> None:
     name = normalize_name(raw)
     if name is not None and len(name) <= MAX_NAME_LENGTH:
         assert normalize_name(name) == name
+
+
+def test_a_name_garbled_by_a_wrong_encoding_is_rejected() -> None:
+    # "João" sent in Latin-1 reaches us through a UTF-8 decoder as "Jo\ufffdo".
+    assert normalize_name("Jo\ufffdo da Silva") is None

@@ -38,7 +38,7 @@ def decoded(event: Any) -> CustomerChange:
 def test_event_decodes_to_a_change_versioned_by_counter_then_timestamp() -> None:
     assert decoded(EVENT) == CustomerChange(
         customer_id="1042",
-        version=Version(VersionScheme.PRODUCER_COUNTER, (7, MAY_29_1703_UTC_US)),
+        version=Version(VersionScheme.PRODUCER_COUNTER, (7, MAY_29_1703_UTC_US, 100)),
         name="Maria Souza",
         phone="(27) 98855-6137",
         state="São Paulo",
@@ -58,16 +58,17 @@ def test_state_decides_the_region_over_the_phone_area_code() -> None:
 @pytest.mark.parametrize(
     ("versioning", "parts"),
     [
-        ({"version": 3}, (3, 0)),
-        ({"version": 3, "updated_at": None}, (3, 0)),
-        ({"updated_at": "1970-01-01T00:00:00Z"}, (0, 0)),
-        ({"updated_at": "2024-05-29t17:03:11.25z"}, (0, MAY_29_1703_UTC_US)),
-        ({"updated_at": "2024-05-29T17:03:11.250000999+00:00"}, (0, MAY_29_1703_UTC_US)),
+        ({"version": 3}, (3, 0, 100)),
+        ({"version": 3, "updated_at": None}, (3, 0, 100)),
+        ({"updated_at": "1970-01-01T00:00:00Z"}, (0, 0, 100)),
+        ({"updated_at": "2024-05-29t17:03:11.25z"}, (0, MAY_29_1703_UTC_US, 100)),
+        ({"updated_at": "2024-05-29T17:03:11.250000999+00:00"}, (0, MAY_29_1703_UTC_US, 100)),
     ],
 )
 def test_version_and_updated_at_make_the_version(
-    versioning: dict[str, object], parts: tuple[int, int]
+    versioning: dict[str, object], parts: tuple[int, int, int]
 ) -> None:
+    # The record's offset (100 here) is the last part: it only breaks ties between equal versions.
     event = {"customer_id": "1", "name": "Ana"} | versioning
 
     assert decoded(event).version == Version(VersionScheme.PRODUCER_COUNTER, parts)

@@ -156,7 +156,8 @@ def test_rejections_quote_nothing_from_the_message() -> None:
     rejection = decode_customer_record(record_of(CANONICAL | PERSONAL | {"customer_id": []}))
 
     assert rejection == Rejection(RejectReason.INVALID_CUSTOMER_ID)
-    assert [field.name for field in dataclasses.fields(Rejection)] == ["reason"]
+    assert [field.name for field in dataclasses.fields(Rejection)] == ["reason", "withdraws"]
+    assert rejection.withdraws is None  # a decoder cannot tell whose message it was
 
 
 json_scalars = (
