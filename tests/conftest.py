@@ -9,6 +9,7 @@ import pytest
 
 from adapters.bank2.sql_store import SqlBank2
 from adapters.bank2.urls import open_bank2
+from tests.engines import ENGINES, database_url
 
 
 @pytest.fixture
@@ -21,3 +22,10 @@ def bank2(sqlite_url: str) -> Iterator[SqlBank2]:
     bank = open_bank2(sqlite_url)
     yield bank
     bank.close()
+
+
+@pytest.fixture(params=ENGINES)
+def engine_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh Bank 2 on every engine that can run here, one after the other."""
+    with database_url(request.param, tmp_path) as url:
+        yield url

@@ -5,6 +5,10 @@ from __future__ import annotations
 from adapters.bank2.mssql import MssqlEngine
 from adapters.bank2.mssql_auth import SCHEMES as MSSQL_SCHEMES
 from adapters.bank2.mssql_auth import MssqlUrlError, parse_mssql_url
+from adapters.bank2.mysql import SCHEMES as MYSQL_SCHEMES
+from adapters.bank2.mysql import MysqlEngine, MysqlUrlError
+from adapters.bank2.postgres import SCHEMES as POSTGRES_SCHEMES
+from adapters.bank2.postgres import PostgresEngine, PostgresUrlError
 from adapters.bank2.sql_store import SqlBank2
 from adapters.bank2.sqlite import SqliteEngine
 
@@ -36,8 +40,17 @@ def open_bank2(url: str) -> SqlBank2:
             # Its message names the problem and never quotes the URL.
             raise Bank2UrlError(str(error)) from None
         return SqlBank2(MssqlEngine(target))
+    try:
+        if scheme.lower() in POSTGRES_SCHEMES:
+            return SqlBank2(PostgresEngine.from_url(url))
+        if scheme.lower() in MYSQL_SCHEMES:
+            return SqlBank2(MysqlEngine.from_url(url))
+    except (PostgresUrlError, MysqlUrlError) as error:
+        # Their messages name the problem and never quote the URL.
+        raise Bank2UrlError(str(error)) from None
     # Only the scheme is quoted: the rest of a URL may hold credentials.
     raise Bank2UrlError(
-        f"BANK2_URL scheme {scheme!r} is not supported; use sqlite:///path/to/bank2.db or "
-        "mssql+pyodbc://<server>/<database>?authentication=ActiveDirectoryMsi"
+        f"BANK2_URL scheme {scheme!r} is not supported; use sqlite:///path/to/bank2.db, "
+        "mssql+pyodbc://<server>/<database>?authentication=ActiveDirectoryMsi, "
+        "postgresql://<host>/<database> or mysql://<host>/<database>"
     )

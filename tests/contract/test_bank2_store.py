@@ -1,8 +1,13 @@
-"""The Bank 2 store contract, against a real engine: what telesales and operators see."""
+"""The Bank 2 store contract, on every engine that runs here: what telesales and operators see.
+
+Each test runs once per engine (``engine_url``: SQLite, PostgreSQL, MariaDB, and SQL Server when
+configured) against a fresh database on the real server.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,9 +20,16 @@ from domain.regions import Region
 from domain.versions import Version, VersionScheme
 from service.ports import RejectedRecord
 from service.records import Partition
-from tests.support import query
+from tests.support import columns_of, query
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def bank2(engine_url: str) -> Iterator[SqlBank2]:
+    bank = open_bank2(engine_url)
+    yield bank
+    bank.close()
 
 
 def v(n: int) -> Version:
@@ -60,6 +72,24 @@ def test_an_older_or_equal_version_changes_nothing_even_if_sent(bank2: SqlBank2)
     )
     write(bank2, contact("1", 5, "Same version"))
     assert contacts(bank2) == [("1", "Current", "+5511987654321", "Sudeste")]
+
+
+def test_ids_differing_only_in_case_are_different_customers(bank2: SqlBank2) -> None:
+    write(bank2, contact("abc", 1, "Lower"), contact("ABC", 1, "Upper"))
+    assert sorted(str(row[1]) for row in contacts(bank2)) == ["Lower", "Upper"]
+
+
+def test_one_write_may_carry_a_customer_twice_and_keeps_the_newest(bank2: SqlBank2) -> None:
+    write(bank2, contact("1", 2, "Second"), contact("1", 3, "Third"), contact("1", 1, "First"))
+    assert contacts(bank2) == [("1", "Third", "+5511987654321", "Sudeste")]
+
+
+def test_a_write_larger_than_any_parameter_limit_is_one_statement(bank2: SqlBank2) -> None:
+    # SQL Server takes at most 2,100 parameters per request: rows travel as one JSON parameter.
+    before = bank2.statements_executed
+    write(bank2, *(contact(str(n), 1, f"Cliente {n}") for n in range(3000)))
+    assert bank2.statements_executed - before == 2  # the upsert and the commit
+    assert len(contacts(bank2)) == 3000
 
 
 def test_removal_hides_the_contact_and_leaves_a_marker_without_personal_data(
@@ -120,8 +150,7 @@ def test_rejects_are_recorded_once_with_coordinates_and_reason_only(bank2: SqlBa
         bank2, "SELECT topic, kafka_partition, kafka_offset, reason FROM rejected_messages"
     )
     assert rows == [("customers", 2, 41, "invalid_phone")]
-    columns = query(bank2, "SELECT name FROM pragma_table_info('rejected_messages') ORDER BY cid")
-    assert [c[0] for c in columns] == [
+    assert columns_of(bank2, "rejected_messages") == [
         "topic",
         "kafka_partition",
         "kafka_offset",
@@ -144,22 +173,22 @@ def test_leaving_a_unit_of_work_without_commit_rolls_back(bank2: SqlBank2) -> No
     assert contacts(bank2) == []
 
 
-def test_the_schema_is_created_once_and_reopening_is_harmless(sqlite_url: str) -> None:
+def test_the_schema_is_created_once_and_reopening_is_harmless(engine_url: str) -> None:
     for _ in range(3):
-        bank = open_bank2(sqlite_url)
+        bank = open_bank2(engine_url)
         write(bank, contact("1", 1))
         assert query(bank, "SELECT version FROM schema_migrations") == [(1,)]
         bank.close()
 
 
 def test_two_writers_racing_on_the_same_customers_keep_the_newest_versions(
-    sqlite_url: str,
+    engine_url: str,
 ) -> None:
     customers = [str(n) for n in range(50)]
     barrier = threading.Barrier(2)
 
     def writer(versions: range) -> None:
-        bank = open_bank2(sqlite_url)
+        bank = open_bank2(engine_url)
         barrier.wait()
         for n in versions:
             write(bank, *(contact(c, n, f"Cliente {c} v{n}") for c in customers))
@@ -173,6 +202,6 @@ def test_two_writers_racing_on_the_same_customers_keep_the_newest_versions(
         thread.start()
     for thread in threads:
         thread.join()
-    bank = open_bank2(sqlite_url)
+    bank = open_bank2(engine_url)
     assert {row[0]: row[1] for row in contacts(bank)} == {c: f"Cliente {c} v40" for c in customers}
     bank.close()

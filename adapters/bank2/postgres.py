@@ -1,0 +1,362 @@
+"""Bank 2 on PostgreSQL, through psycopg 3.
+
+``BANK2_URL`` is a libpq connection URI (``postgresql://user:password@host:5432/bank2?sslmode=
+verify-full``), passed to the driver as it is: every libpq parameter works, several hosts too.
+psycopg is imported only when a connection is opened or a driver error is classified, so that
+importing this module stays cheap where another engine is configured.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime
+from typing import Any, Self
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from adapters.bank2.engine import Connection, ProjectionSql
+from adapters.bank2.migrations import Migration, migrations_for
+from service.ports import StoreError
+
+SCHEMES = frozenset({"postgresql", "postgres"})
+
+# Notes that hold for every statement below:
+# * Rows travel as ONE jsonb parameter expanded by jsonb_array_elements: one round trip per
+#   statement whatever the batch size, and no limit on the number of parameters. Each row is a
+#   JSON array read by position (item ->> 0 ...); ->> gives text, and SQL NULL for JSON null.
+# * psycopg binds positional %s placeholders in the order they appear and cannot reuse one, so
+#   each statement first selects its parameters, in ProjectionSql's documented order, as the
+#   one-row ``params`` relation, then refers to them by name.
+# * The key columns use the "C" collation (see the migration): a key compared with a text value
+#   compares byte-wise, because a column's collation wins over an expression's default one.
+#   Where two JSON values are ordered among themselves, COLLATE "C" is written out.
+# * INSERT ... ON CONFLICT ... DO UPDATE is atomic per row under READ COMMITTED: a writer that
+#   meets a row another transaction is inserting or updating waits for it, then updates the
+#   committed row or skips it; the WHERE clause sees that latest row. The rows are inserted in
+#   key order so that two writers lock shared keys in the same order, which makes deadlocks
+#   rare; one that still happens (40P01) is transient and the batch is retried.
+# * ON CONFLICT DO UPDATE refuses to touch a row twice in one statement (error 21000), so each
+#   batch is first reduced to one row per key.
+SQL = ProjectionSql(
+    applied_offsets="""
+SELECT topic, kafka_partition, last_offset
+FROM consumer_offsets
+WHERE consumer_group = %s
+""",
+    stored_versions="""
+SELECT customer_id, version
+FROM contact_state
+WHERE customer_id IN (SELECT jsonb_array_elements_text(%s::jsonb))
+""",
+    # The newest version of each customer in the batch, the first one on a tie: what SQLite keeps
+    # when it applies the rows one after the other.
+    write_contacts="""
+WITH params AS (
+    SELECT %s::jsonb AS rows_json, %s::timestamptz AS now
+), incoming AS (
+    SELECT r.item ->> 0 AS customer_id, r.item ->> 1 AS version,
+           r.item ->> 2 AS name, r.item ->> 3 AS phone, r.item ->> 4 AS region,
+           (r.item ->> 5)::integer = 1 AS removed, r.batch_position
+    FROM params AS p
+    CROSS JOIN LATERAL jsonb_array_elements(p.rows_json) WITH ORDINALITY
+        AS r (item, batch_position)
+), newest AS (
+    SELECT DISTINCT ON (customer_id COLLATE "C") *
+    FROM incoming
+    ORDER BY customer_id COLLATE "C", version COLLATE "C" DESC, batch_position
+)
+INSERT INTO contact_state AS t
+    (customer_id, version, name, phone, region, removed_at, updated_at)
+SELECT n.customer_id, n.version, n.name, n.phone, n.region,
+       CASE WHEN n.removed THEN p.now END, p.now
+FROM newest AS n CROSS JOIN params AS p
+ORDER BY n.customer_id COLLATE "C"
+ON CONFLICT (customer_id) DO UPDATE SET
+    version = excluded.version, name = excluded.name, phone = excluded.phone,
+    region = excluded.region, removed_at = excluded.removed_at,
+    updated_at = excluded.updated_at
+WHERE excluded.version > t.version
+""",
+    # DO NOTHING also skips a key repeated within the batch, so the first record of a message,
+    # in this batch or an earlier one, is the one kept.
+    record_rejects="""
+INSERT INTO rejected_messages (topic, kafka_partition, kafka_offset, reason, rejected_at)
+SELECT r.item ->> 0, (r.item ->> 1)::integer, (r.item ->> 2)::bigint, r.item ->> 3, p.now
+FROM (SELECT %s::jsonb AS rows_json, %s::timestamptz AS now) AS p
+CROSS JOIN LATERAL jsonb_array_elements(p.rows_json) WITH ORDINALITY
+    AS r (item, batch_position)
+ORDER BY r.batch_position
+ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING
+""",
+    # GREATEST keeps the stored offset when a late, older batch arrives: offsets never go back.
+    advance_offsets="""
+WITH params AS (
+    SELECT %s::text AS consumer_group, %s::jsonb AS rows_json, %s::timestamptz AS now
+), incoming AS (
+    SELECT r.item ->> 0 AS topic, (r.item ->> 1)::integer AS kafka_partition,
+           max((r.item ->> 2)::bigint) AS last_offset
+    FROM params AS p
+    CROSS JOIN LATERAL jsonb_array_elements(p.rows_json) AS r (item)
+    GROUP BY 1, 2
+)
+INSERT INTO consumer_offsets AS t
+    (consumer_group, topic, kafka_partition, last_offset, updated_at)
+SELECT p.consumer_group, i.topic, i.kafka_partition, i.last_offset, p.now
+FROM incoming AS i CROSS JOIN params AS p
+ORDER BY i.topic COLLATE "C", i.kafka_partition
+ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE SET
+    last_offset = GREATEST(t.last_offset, excluded.last_offset),
+    updated_at = excluded.updated_at
+""",
+    purge_removal_markers="""
+DELETE FROM contact_state
+WHERE removed_at IS NOT NULL AND removed_at < %s::timestamptz
+""",
+)
+
+# READ COMMITTED is enough: every statement above is one atomic conditional upsert (or delete)
+# per row, and the batch's reads (applied offsets, stored versions) only let the service skip
+# work early, never decide alone what is written. It is named explicitly so that a server whose
+# default is SERIALIZABLE behaves the same (and does not fail batches with 40001 needlessly).
+# SET LOCAL scopes the limits to this transaction, so they also hold behind a pooler in
+# transaction mode and never leak into a role's or database's own settings:
+# * lock_timeout: a writer waiting on rows that another instance locked (a rebalance) gives up
+#   with 55P03, which is retried, instead of waiting for as long as that instance hangs;
+# * statement_timeout: bounds each statement well inside the retry budget (57014, retried);
+# * idle_in_transaction_session_timeout: if this process stalls mid-batch, the server ends the
+#   session and releases its locks instead of blocking the other instances.
+# Sent as one simple-protocol query: one round trip.
+BEGIN = (
+    "BEGIN ISOLATION LEVEL READ COMMITTED;"
+    " SET LOCAL lock_timeout = '20s';"
+    " SET LOCAL statement_timeout = '30s';"
+    " SET LOCAL idle_in_transaction_session_timeout = '60s'"
+)
+
+# Any fixed bigint works as long as no other application on the database uses it: "bank2" in
+# ASCII.
+MIGRATION_LOCK_KEY = 0x62616E6B32
+
+# to_regclass resolves the name through search_path, as the unqualified names everywhere do, and
+# returns NULL instead of failing when the table does not exist.
+SCHEMA_MIGRATIONS_EXISTS = "SELECT to_regclass('schema_migrations') IS NOT NULL"
+APPLIED_MIGRATIONS = "SELECT version FROM schema_migrations"
+# Transaction-scoped: released at COMMIT or ROLLBACK, and when the session dies.
+LOCK_MIGRATIONS = "SELECT pg_advisory_xact_lock(%s)"
+# IF NOT EXISTS is safe here only because the lock is held: two sessions creating the same table
+# concurrently may otherwise fail on a catalog unique index.
+CREATE_SCHEMA_MIGRATIONS = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    integer      NOT NULL PRIMARY KEY,
+    name       varchar(200) NOT NULL,
+    applied_at timestamptz  NOT NULL
+)
+"""
+RECORD_MIGRATION = (
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (%s, %s, now())"
+)
+
+# Connection-level failures (class 08), serialization failure and deadlock (40001, 40P01), lock
+# wait timeout (55P03), statement timeout or cancel (57014), admin shutdown and crash shutdown
+# (57P01, as pg_terminate_backend sends; 57P02), server starting up or shutting down (57P03),
+# too many connections (53300), and a write on a read-only server after a failover (25006).
+TRANSIENT_SQLSTATES = frozenset(
+    {"40001", "40P01", "55P03", "57014", "57P01", "57P02", "57P03", "53300", "25006"}
+)
+
+# Libpq parameters the engine sets unless the URL sets them itself:
+# * connect_timeout: a host that does not answer fails the attempt fast enough to be retried;
+# * keepalives_*: a dead server or network path is noticed within about a minute, not hours;
+# * target_session_attrs=read-write: after a failover, libpq skips a host that became a
+#   read-only standby (with several hosts in the URL, it moves on to the new primary).
+DEFAULT_PARAMETERS: dict[str, str] = {
+    "connect_timeout": "10",
+    "application_name": "telesales-contacts",
+    "keepalives_idle": "30",
+    "keepalives_interval": "10",
+    "keepalives_count": "3",
+    "target_session_attrs": "read-write",
+}
+
+_MAX_PORT = 65535
+
+
+class PostgresUrlError(ValueError):
+    """``BANK2_URL`` is not a usable PostgreSQL URI. The message never quotes the URL."""
+
+
+class PostgresEngine:
+    """A PostgreSQL database as Bank 2."""
+
+    name = "postgresql"
+    sql = SQL
+
+    def __init__(self, conninfo: str, *, summary: str, defaults: dict[str, str]) -> None:
+        self._conninfo = conninfo  # may hold a password: never shown
+        self.summary = summary
+        self._defaults = defaults
+
+    @classmethod
+    def from_url(cls, url: str) -> Self:
+        """Check a ``postgresql://`` or ``postgres://`` URI's shape without connecting.
+
+        libpq reads the URI at connect time; this catches the mistakes it would only report
+        then, and remembers which parameters the URL already sets.
+        """
+        scheme, separator, _ = url.partition("://")
+        if not separator or scheme.lower() not in SCHEMES:
+            raise PostgresUrlError("BANK2_URL must start with postgresql:// or postgres://")
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # e.g. an unbalanced "[" around an IPv6 address
+            raise PostgresUrlError("BANK2_URL is not a valid URI") from None
+        if parts.fragment:
+            raise PostgresUrlError("BANK2_URL must not have a #fragment")
+        userinfo, _, hosts = parts.netloc.rpartition("@")
+        for host in hosts.split(","):
+            _check_port(host)
+        if "@" in parts.path:
+            # A '/' left raw in the password ends the host part early, and the rest of the
+            # password would be read (and shown) as the database name.
+            raise PostgresUrlError(
+                "BANK2_URL has '@' after the host: percent-encode '/' (%2F) and '@' (%40) in the "
+                "user name and password"
+            )
+        database = unquote(parts.path.removeprefix("/"))
+        if "/" in database:
+            raise PostgresUrlError("BANK2_URL path must be a single database name")
+        try:
+            query = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=True)
+        except ValueError:
+            raise PostgresUrlError("BANK2_URL query must be key=value pairs") from None
+        given = {key for key, _ in query}
+        user = unquote(userinfo.partition(":")[0])
+        summary = f"{user + '@' if user else ''}{hosts}/{database}"
+        defaults = {key: value for key, value in DEFAULT_PARAMETERS.items() if key not in given}
+        # libpq accepts both schemes, in lower case only.
+        return cls("postgresql" + url[len(scheme) :], summary=summary, defaults=defaults)
+
+    def __repr__(self) -> str:
+        return f"PostgresEngine({self.summary!r})"
+
+    @property
+    def driver_errors(self) -> tuple[type[BaseException], ...]:
+        psycopg = _loaded_psycopg()
+        # Without psycopg no driver error can exist, and ``except ()`` catches nothing.
+        return (psycopg.Error,) if psycopg is not None else ()
+
+    def connect(self) -> Connection:
+        psycopg = _import_psycopg()
+        # autocommit: transactions are begun explicitly by begin() and by the migrations, so
+        # none is ever open by accident. prepare_threshold=None: no server-side prepared
+        # statements, which a pooler in transaction mode (PgBouncer) cannot route.
+        connection = psycopg.connect(
+            self._conninfo, autocommit=True, prepare_threshold=None, **self._defaults
+        )
+        opened: Connection = connection
+        try:
+            _migrate(connection, migrations_for("postgresql"))
+        except BaseException:
+            _close_quietly(connection)
+            raise
+        return opened
+
+    def begin(self, connection: Connection) -> None:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(BEGIN)
+        finally:
+            cursor.close()
+
+    def timestamp(self, moment: datetime) -> object:
+        # An aware datetime binds as timestamptz: the instant is kept whatever the session's
+        # TimeZone setting.
+        return moment.astimezone(UTC)
+
+    def is_transient(self, error: BaseException) -> bool:
+        sqlstate = getattr(error, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate:
+            return sqlstate.startswith("08") or sqlstate in TRANSIENT_SQLSTATES
+        # No SQLSTATE: the driver itself failed. A failed connect (refused, timed out, server
+        # restarting; libpq reports a rejected login the same way, so a wrong password is
+        # retried too, within the bounded budget) and a connection found closed or lost are
+        # OperationalError or InterfaceError; anything else is a programming error.
+        psycopg = _loaded_psycopg()
+        return psycopg is not None and isinstance(
+            error, psycopg.OperationalError | psycopg.InterfaceError
+        )
+
+    def describe(self, error: BaseException) -> str:
+        sqlstate = getattr(error, "sqlstate", None)
+        described = type(error).__name__
+        if isinstance(sqlstate, str) and sqlstate:
+            described += f" SQLSTATE {sqlstate}"
+        return described
+
+
+def _check_port(host: str) -> None:
+    # "[::1]:5432" and "db:5432" carry a port after the last colon outside brackets.
+    _, _, port = host.rpartition("]") if host.startswith("[") else ("", "", host)
+    if ":" not in port:
+        return
+    number = port.rpartition(":")[2]
+    if not number.isdigit() or not 0 < int(number) <= _MAX_PORT:
+        raise PostgresUrlError("BANK2_URL port must be a number from 1 to 65535")
+
+
+def _migrate(connection: Any, migrations: list[Migration]) -> None:
+    """Apply the missing migrations, each in its own transaction; safe to run concurrently.
+
+    The usual case, nothing to apply, takes no lock and needs no DDL rights: only SELECT on
+    schema_migrations.
+    """
+    cursor = connection.cursor()
+    try:
+        if {m.version for m in migrations} <= _applied_versions(cursor):
+            return
+        for migration in migrations:
+            # DDL is transactional: a failing migration leaves neither tables nor its record.
+            with connection.transaction():
+                cursor.execute(LOCK_MIGRATIONS, (MIGRATION_LOCK_KEY,))
+                cursor.execute(CREATE_SCHEMA_MIGRATIONS)
+                # Read again under the lock: another instance may have applied it meanwhile.
+                if migration.version in _applied_versions(cursor):
+                    continue
+                # No parameters: psycopg sends the script with the simple query protocol, which
+                # runs several statements in one round trip.
+                cursor.execute(migration.script)
+                cursor.execute(RECORD_MIGRATION, (migration.version, migration.name))
+    finally:
+        cursor.close()
+
+
+def _applied_versions(cursor: Any) -> set[int]:
+    cursor.execute(SCHEMA_MIGRATIONS_EXISTS)
+    row = cursor.fetchone()
+    if row is None or not row[0]:
+        return set()
+    cursor.execute(APPLIED_MIGRATIONS)
+    return {int(version) for (version,) in cursor.fetchall()}
+
+
+def _close_quietly(connection: Any) -> None:
+    # Closing a half-open connection may fail; it is dropped either way.
+    with contextlib.suppress(Exception):
+        connection.close()
+
+
+def _import_psycopg() -> Any:
+    try:
+        import psycopg  # noqa: PLC0415 - lazy: only a PostgreSQL Bank 2 needs the driver
+    except ImportError as error:
+        raise StoreError(
+            "Bank 2 (postgresql) cannot load psycopg: install psycopg[binary]"
+        ) from error
+    return psycopg
+
+
+def _loaded_psycopg() -> Any:
+    try:
+        import psycopg  # noqa: PLC0415 - lazy, see _import_psycopg
+    except ImportError:
+        return None
+    return psycopg

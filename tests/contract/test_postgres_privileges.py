@@ -1,0 +1,223 @@
+"""The PostgreSQL least-privilege script, run with psql on the real server as a DBA would.
+
+Each test creates its own logins (random names), a fresh database migrated by its owner, and runs
+adapters/bank2/privileges/postgresql.sql; then it connects as each login and checks what it
+can and cannot do. The logins are dropped after the database.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import psycopg
+import psycopg.errors
+import pytest
+
+from adapters.bank2.urls import open_bank2
+from domain.customers import Contact, Removal
+from domain.reasons import RejectReason
+from domain.regions import Region
+from domain.versions import Version, VersionScheme
+from service.ports import RejectedRecord
+from service.records import Partition
+from tests.engines import POSTGRES_ADMIN_URL, postgres_database
+
+SCRIPT = Path(__file__).resolve().parents[2] / "adapters/bank2/privileges/postgresql.sql"
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+ADMIN = urlsplit(POSTGRES_ADMIN_URL).username or "postgres"  # a superuser: it creates databases
+INTERNAL_TABLES = ["contact_state", "consumer_offsets", "rejected_messages", "schema_migrations"]
+
+
+@dataclass(frozen=True)
+class Logins:
+    function: str
+    telesales: str
+    other: str
+    password: str
+
+
+def v(n: int) -> Version:
+    return Version(VersionScheme.PRODUCER_COUNTER, (n,))
+
+
+@pytest.fixture
+def logins() -> Logins:
+    suffix = secrets.token_hex(4)
+    return Logins(
+        function=f"bank2_function_{suffix}",
+        telesales=f"bank2_telesales_{suffix}",
+        other=f"bank2_other_{suffix}",
+        password=secrets.token_urlsafe(12),
+    )
+
+
+@pytest.fixture
+def owner_url(logins: Logins) -> Iterator[str]:
+    """A fresh Bank 2 database, migrated by its owner (the admin), with the script applied."""
+    names = [logins.function, logins.telesales, logins.other]
+    created = False
+    try:
+        with postgres_database() as url:  # skips, or fails in CI, when the server is down
+            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+                for name in names:
+                    admin.execute(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{logins.password}'")
+            created = True
+            bank = open_bank2(url)
+            bank.acquire()  # connecting applies the migrations
+            bank.release(broken=False)
+            bank.close()
+            result = run_script(url, function_role=logins.function, telesales_role=logins.telesales)
+            assert result.returncode == 0, result.stderr
+            yield url
+    finally:
+        # After the database is dropped: a role that still holds privileges cannot be dropped.
+        if created:
+            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+                for name in names:
+                    admin.execute(f'DROP ROLE IF EXISTS "{name}"')
+
+
+def run_script(url: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    psql = shutil.which("psql")
+    if psql is None:
+        if os.environ.get("CI"):
+            pytest.fail("psql is not installed (CI must run the privileges script)")
+        pytest.skip("psql is not installed")
+    arguments = [psql, url, "-X", "-q", "-v", "ON_ERROR_STOP=1"]
+    for name, value in variables.items():
+        arguments += ["-v", f"{name}={value}"]
+    return subprocess.run(  # noqa: S603 - fixed program, test-owned arguments
+        [*arguments, "-f", str(SCRIPT)], capture_output=True, text=True, check=False
+    )
+
+
+def as_login(url: str, user: str, password: str) -> str:
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{quote(user)}:{quote(password)}@{host}"))
+
+
+def denied(url: str, sql: str) -> bool:
+    with psycopg.connect(url, autocommit=True) as connection:
+        try:
+            connection.execute(sql)
+        except psycopg.errors.InsufficientPrivilege:
+            return True
+    return False
+
+
+def write_a_batch(url: str) -> int:
+    """One batch through the application's own adapter; returns the markers purged."""
+    bank = open_bank2(url)
+    try:
+        with bank.unit_of_work() as uow:
+            uow.store.applied_offsets("telesales")
+            uow.store.stored_versions(["1", "2"])
+            uow.store.write_contacts(
+                [
+                    Contact("1", v(1), "Maria Souza", "+5511987654321", Region.SUDESTE),
+                    Removal("2", v(1)),
+                ],
+                NOW - timedelta(days=40),
+            )
+            uow.store.record_rejects(
+                [RejectedRecord("customers", 0, 3, RejectReason.INVALID_PHONE)], NOW
+            )
+            uow.store.advance_offsets("telesales", {Partition("customers", 0): 3}, NOW)
+            purged = uow.store.purge_removal_markers(NOW - timedelta(days=30))
+            uow.commit()
+        with bank.unit_of_work() as uow:
+            assert uow.store.applied_offsets("telesales") == {Partition("customers", 0): 3}
+            assert uow.store.stored_versions(["1", "2"]) == {"1": v(1).key}
+    finally:
+        bank.close()
+    return purged
+
+
+def test_the_function_writes_batches_through_its_adapter_with_its_own_login(
+    owner_url: str, logins: Logins
+) -> None:
+    function_url = as_login(owner_url, logins.function, logins.password)
+    assert write_a_batch(function_url) == 1
+    with psycopg.connect(owner_url) as owner:
+        rows = owner.execute("SELECT customer_id, name FROM telesales_contacts").fetchall()
+    assert rows == [("1", "Maria Souza")]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "CREATE TABLE exfiltrated (name text)",
+        "CREATE TEMPORARY TABLE exfiltrated (name text)",
+        "CREATE VIEW everything AS SELECT * FROM contact_state",
+        "DROP TABLE contact_state",
+        "ALTER TABLE contact_state ADD COLUMN cpf text",
+        "TRUNCATE rejected_messages",
+        "DELETE FROM consumer_offsets",
+        "DELETE FROM rejected_messages",
+        "INSERT INTO schema_migrations VALUES (2, 'mine', now())",
+        "SELECT * FROM telesales_contacts",
+    ],
+)
+def test_the_function_cannot_change_the_schema_nor_touch_what_it_does_not_need(
+    owner_url: str, logins: Logins, sql: str
+) -> None:
+    assert denied(as_login(owner_url, logins.function, logins.password), sql)
+
+
+def test_telesales_reads_the_view_and_nothing_else(owner_url: str, logins: Logins) -> None:
+    write_a_batch(as_login(owner_url, logins.function, logins.password))
+    telesales_url = as_login(owner_url, logins.telesales, logins.password)
+    with psycopg.connect(telesales_url) as telesales:
+        rows = telesales.execute("SELECT * FROM telesales_contacts").fetchall()
+    assert rows == [("1", "Maria Souza", "+5511987654321", "Sudeste")]
+    for table in INTERNAL_TABLES:
+        assert denied(telesales_url, f"SELECT * FROM {table}"), table  # noqa: S608
+    assert denied(telesales_url, "UPDATE telesales_contacts SET name = 'X'")
+    assert denied(telesales_url, "CREATE TABLE copied AS SELECT * FROM telesales_contacts")
+
+
+def test_nobody_else_connects_or_reads_the_internal_tables(owner_url: str, logins: Logins) -> None:
+    other_url = as_login(owner_url, logins.other, logins.password)
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(other_url, connect_timeout=5).close()
+    # Even a login that a DBA lets connect later reads nothing it is not granted.
+    database = urlsplit(owner_url).path.removeprefix("/")
+    with psycopg.connect(owner_url, autocommit=True) as owner:
+        owner.execute(f'GRANT CONNECT ON DATABASE "{database}" TO "{logins.other}"')
+    for table in [*INTERNAL_TABLES, "telesales_contacts"]:
+        assert denied(other_url, f"SELECT * FROM {table}"), table  # noqa: S608
+
+
+def test_the_script_can_be_run_again_and_changes_nothing(owner_url: str, logins: Logins) -> None:
+    again = run_script(owner_url, function_role=logins.function, telesales_role=logins.telesales)
+    assert again.returncode == 0, again.stderr
+    assert write_a_batch(as_login(owner_url, logins.function, logins.password)) == 1
+    telesales_url = as_login(owner_url, logins.telesales, logins.password)
+    assert denied(telesales_url, "SELECT * FROM contact_state")
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"telesales_role": "telesales"},
+        {"function_role": ADMIN, "telesales_role": "telesales"},
+        {"function_role": "no_such_login", "telesales_role": "telesales"},
+    ],
+    ids=["missing-variable", "function-is-superuser", "unknown-login"],
+)
+def test_the_script_refuses_to_run_on_a_wrong_role(
+    owner_url: str, logins: Logins, variables: dict[str, str]
+) -> None:
+    result = run_script(owner_url, **variables)
+    assert result.returncode != 0
+    # Nothing changed: the function's grants from the fixture's run are intact.
+    assert write_a_batch(as_login(owner_url, logins.function, logins.password)) == 1

@@ -1,0 +1,420 @@
+"""MySQL / MariaDB engine: URLs, error classification and the guarantees of its SQL.
+
+Driver errors are real PyMySQL exception objects, built by PyMySQL's own error-packet decoder
+(the path every server error takes) or raised by PyMySQL itself. The tests at the end run on the
+MariaDB server this machine provides (skipped locally, failing in CI, when it is down).
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import pymysql  # type: ignore[import-untyped, unused-ignore]
+import pytest
+
+from adapters.bank2.migrations import migrations_for
+from adapters.bank2.mysql import (
+    SCHEMES,
+    MysqlEngine,
+    MysqlTarget,
+    MysqlUrlError,
+    parse_mysql_url,
+    split_statements,
+)
+from adapters.bank2.sql_store import SqlBank2
+from adapters.bank2.urls import open_bank2
+from domain.customers import Contact
+from domain.regions import Region
+from domain.versions import Version, VersionScheme
+from service.ports import StoreError, TransientStoreError
+from tests.engines import mysql_database
+from tests.support import query
+
+PASSWORD = "S3cr:et@P/ss?w#rd"  # noqa: S105 - made up, for the tests to look for
+ENCODED_PASSWORD = "S3cr%3Aet%40P%2Fss%3Fw%23rd"  # noqa: S105
+HOST = "bank2.mysql.database.azure.com"
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def engine() -> MysqlEngine:
+    return MysqlEngine(MysqlTarget("127.0.0.1", 3306, "telesales", "bank2", password=PASSWORD))
+
+
+def server_error(number: int, sqlstate: str, message: str) -> Exception:
+    """The exception PyMySQL raises for an error packet the server sent."""
+    packet = b"\xff" + struct.pack("<h", number) + b"#" + sqlstate.encode() + message.encode()
+    try:
+        pymysql.err.raise_mysql_exception(packet)
+    except pymysql.err.MySQLError as error:
+        return cast("Exception", error)
+    raise AssertionError
+
+
+# URLs -------------------------------------------------------------------------------------------
+
+
+def test_a_full_url_gives_every_connection_setting() -> None:
+    target = parse_mysql_url(
+        f"mysql://bank2_function:{ENCODED_PASSWORD}@{HOST}:3307/bank2?ssl=true"
+    )
+    assert target == MysqlTarget(
+        host=HOST, port=3307, user="bank2_function", database="bank2", password=PASSWORD, tls=True
+    )
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+def test_every_scheme_names_the_same_engine_and_the_port_defaults_to_3306(scheme: str) -> None:
+    target = parse_mysql_url(f"{scheme}://app@db.internal/bank2")
+    assert (target.host, target.port, target.user, target.password) == (
+        "db.internal",
+        3306,
+        "app",
+        "",
+    )
+    assert not target.tls
+
+
+def test_a_ca_file_turns_tls_on_and_ssl_false_leaves_it_off() -> None:
+    assert parse_mysql_url("mysql://app@db/bank2?ssl_ca=/etc/ssl/azure-mysql.pem") == MysqlTarget(
+        "db", 3306, "app", "bank2", tls=True, ssl_ca="/etc/ssl/azure-mysql.pem"
+    )
+    assert not parse_mysql_url("mysql://app@db/bank2?ssl=false").tls
+
+
+def test_an_azure_style_user_name_is_percent_decoded() -> None:
+    assert parse_mysql_url("mysql://app%40bank2-server@db/bank2").user == "app@bank2-server"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"mysql://app:{ENCODED_PASSWORD}@/bank2",  # no host
+        f"mysql://:{ENCODED_PASSWORD}@db/bank2",  # no user
+        f"mysql://app:{ENCODED_PASSWORD}@db",  # no database
+        f"mysql://app:{ENCODED_PASSWORD}@db/bank2/extra",
+        f"mysql://app:{ENCODED_PASSWORD}@db:p0rtX/bank2",
+        f"mysql://app:{ENCODED_PASSWORD}@db:99999/bank2",
+        f"mysql://app:{ENCODED_PASSWORD}@db/bank2?ssl=maybe",
+        f"mysql://app:{ENCODED_PASSWORD}@db/bank2?sslmode=require",
+        f"postgresql://app:{ENCODED_PASSWORD}@db/bank2",
+        # An unencoded password: '/' ends the host part, '?' starts the options, '#' a fragment.
+        f"mysql://app:{PASSWORD}@db/bank2",
+        "mysql://app:S3cret?tls=yes@db/bank2",
+    ],
+)
+def test_a_bad_url_is_refused_without_quoting_it(url: str) -> None:
+    with pytest.raises(MysqlUrlError) as caught:
+        parse_mysql_url(url)
+    message = str(caught.value)
+    for secret in (PASSWORD, ENCODED_PASSWORD, "S3cr", "tls=yes", "99999", "p0rtX", "sslmode"):
+        assert secret not in message
+
+
+def test_the_password_appears_in_no_repr() -> None:
+    bank = open_bank2(f"mysql://app:{ENCODED_PASSWORD}@{HOST}/bank2?ssl=true")
+    assert isinstance(bank.engine, MysqlEngine)
+    for text in (repr(bank.engine), repr(bank.engine.target), str(bank.engine.target)):
+        assert PASSWORD not in text
+        assert ENCODED_PASSWORD not in text
+        assert HOST in text
+
+
+def test_opening_bank2_does_not_connect() -> None:
+    # Port 1 refuses connections: opening must not notice, only the first batch does.
+    bank = open_bank2("mysql://app@127.0.0.1:1/bank2")
+    with pytest.raises(TransientStoreError) as caught, bank.unit_of_work():
+        pass
+    assert str(caught.value) == "Bank 2 (mysql) connect failed: OperationalError error 2003"
+
+
+class CapturedError(Exception):
+    pass
+
+
+@pytest.fixture
+def driver_options(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The keyword arguments the engine passes to ``pymysql.connect``."""
+    seen: dict[str, Any] = {}
+
+    def connect(**options: Any) -> Any:
+        seen.update(options)
+        raise CapturedError
+
+    monkeypatch.setattr(pymysql, "connect", connect)
+    return seen
+
+
+def test_connections_speak_utf8mb4_in_explicit_transactions(
+    driver_options: dict[str, Any],
+) -> None:
+    with pytest.raises(CapturedError):
+        MysqlEngine.from_url(f"mariadb://app:{ENCODED_PASSWORD}@db:3310/bank2").connect()
+    assert driver_options["host"] == "db"
+    assert driver_options["port"] == 3310
+    assert driver_options["user"] == "app"
+    assert driver_options["password"] == PASSWORD
+    assert driver_options["database"] == "bank2"
+    assert driver_options["charset"] == "utf8mb4"
+    assert driver_options["autocommit"] is False
+    assert "ssl" not in driver_options
+
+
+def test_tls_checks_the_certificate_and_the_host_name(driver_options: dict[str, Any]) -> None:
+    import ssl  # noqa: PLC0415
+
+    with pytest.raises(CapturedError):
+        MysqlEngine.from_url(f"mysql://app@{HOST}/bank2?ssl=true").connect()
+    context = driver_options["ssl"]
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
+
+
+def test_an_unreadable_ca_file_fails_without_a_driver_call(driver_options: dict[str, Any]) -> None:
+    with pytest.raises(StoreError, match="ssl_ca"):
+        MysqlEngine.from_url("mysql://app@db/bank2?ssl_ca=/nonexistent/ca.pem").connect()
+    assert driver_options == {}
+
+
+# Errors -----------------------------------------------------------------------------------------
+
+PERSONAL = "Duplicate entry 'Maria Souza' for key 'PRIMARY' (+5511987654321)"
+
+TRANSIENT = [
+    (1205, "HY000", "Lock wait timeout exceeded; try restarting transaction"),
+    (1213, "40001", "Deadlock found when trying to get lock; try restarting transaction"),
+    (1040, "08004", "Too many connections"),
+    (1053, "08S01", "Server shutdown in progress"),
+    (1927, "70100", "Connection was killed"),
+    (1317, "70100", "Query execution was interrupted"),
+    (1290, "HY000", "The MariaDB server is running with the --read-only option so it cannot..."),
+    (1290, "HY000", "The MySQL server is running with the --super-read-only option so it..."),
+    (1836, "HY000", "Running in read-only mode"),
+    (4031, "HY000", "The client was disconnected by the server because of inactivity."),
+]
+TERMINAL = [
+    (1064, "42000", "You have an error in your SQL syntax near 'Maria Souza'"),
+    (1142, "42000", "INSERT command denied to user 'app'@'%' for table 'contact_state'"),
+    (1062, "23000", PERSONAL),
+    (4025, "23000", "CONSTRAINT `contact_state_region` failed for `bank2`.`contact_state`"),
+    (1406, "22001", "Data too long for column 'name' at row 1"),
+    (1146, "42S02", "Table 'bank2.contact_state' doesn't exist"),
+    (1290, "HY000", "The MySQL server is running with the --secure-file-priv option so it..."),
+    (1153, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes"),
+]
+
+
+@pytest.mark.parametrize(("number", "sqlstate", "message"), TRANSIENT)
+def test_passing_server_failures_are_transient(number: int, sqlstate: str, message: str) -> None:
+    assert engine().is_transient(server_error(number, sqlstate, message))
+
+
+@pytest.mark.parametrize(("number", "sqlstate", "message"), TERMINAL)
+def test_mistakes_and_data_errors_are_terminal(number: int, sqlstate: str, message: str) -> None:
+    assert not engine().is_transient(server_error(number, sqlstate, message))
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        pymysql.err.OperationalError(2013, "Lost connection to MySQL server during query"),
+        pymysql.err.OperationalError(2006, "MySQL server has gone away (BrokenPipeError(32))"),
+        pymysql.err.OperationalError(2003, "Can't connect to MySQL server on 'db' (timed out)"),
+        pymysql.err.InterfaceError(0, ""),
+    ],
+)
+def test_lost_and_refused_connections_are_transient(error: Exception) -> None:
+    assert engine().is_transient(error)
+
+
+def test_using_a_closed_connection_is_transient() -> None:
+    connection = pymysql.connect(host="127.0.0.1", port=1, defer_connect=True)
+    with pytest.raises(pymysql.err.MySQLError) as caught:
+        connection.cursor().execute("SELECT 1")
+    assert engine().is_transient(caught.value)
+
+
+def test_a_description_is_class_sqlstate_and_number_never_the_message() -> None:
+    error = server_error(1062, "23000", PERSONAL)
+    assert engine().describe(error) == "IntegrityError SQLSTATE 23000 error 1062"
+    assert engine().describe(pymysql.err.InterfaceError(0, "")) == "InterfaceError"
+    assert engine().describe(pymysql.err.Error("Already closed")) == "Error"
+
+
+def test_every_driver_error_is_caught() -> None:
+    assert engine().driver_errors == (pymysql.err.MySQLError,)
+
+
+def test_the_migration_splits_into_its_statements() -> None:
+    (migration,) = migrations_for("mysql")
+    statements = split_statements(migration.script)
+    assert [s.split("(")[0].split(" AS")[0].strip() for s in statements] == [
+        "CREATE TABLE IF NOT EXISTS contact_state",
+        "CREATE OR REPLACE SQL SECURITY DEFINER VIEW telesales_contacts",
+        "CREATE TABLE IF NOT EXISTS consumer_offsets",
+        "CREATE TABLE IF NOT EXISTS rejected_messages",
+    ]
+
+
+def test_timestamps_are_passed_as_utc_wall_time() -> None:
+    brasilia = datetime.fromisoformat("2026-11-22T09:00:00-03:00")
+    assert engine().timestamp(brasilia) == datetime(2026, 11, 22, 12, 0)  # noqa: DTZ001
+
+
+# On the real server ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bank2() -> Iterator[SqlBank2]:
+    with mysql_database() as url:
+        bank = open_bank2(url)
+        yield bank
+        bank.close()
+
+
+def contact(customer_id: str, n: int, name: str = "Maria Souza") -> Contact:
+    return Contact(
+        customer_id,
+        Version(VersionScheme.PRODUCER_COUNTER, (n,)),
+        name,
+        "+5511987654321",
+        Region.SUDESTE,
+    )
+
+
+def questions(bank: SqlBank2) -> int:
+    """How many statements this session has sent the server so far."""
+    rows = query(bank, "SHOW SESSION STATUS LIKE 'Questions'")
+    return int(str(rows[0][1]))
+
+
+def statements_for_batch(bank: SqlBank2, changes: list[Contact]) -> int:
+    before = questions(bank)
+    with bank.unit_of_work() as uow:
+        uow.store.stored_versions([c.customer_id for c in changes])
+        uow.store.write_contacts(changes, NOW)
+        uow.commit()
+    return questions(bank) - before
+
+
+def test_a_batch_costs_the_same_statements_whatever_its_size(bank2: SqlBank2) -> None:
+    small = statements_for_batch(bank2, [contact("0", 1)])
+    large = statements_for_batch(bank2, [contact(str(n), 2, f"Cliente {n}") for n in range(2000)])
+    assert large == small
+    assert query(bank2, "SELECT COUNT(*) FROM telesales_contacts") == [(2000,)]
+
+
+def test_a_customer_sent_twice_in_one_batch_keeps_the_newest_version(bank2: SqlBank2) -> None:
+    with bank2.unit_of_work() as uow:
+        uow.store.write_contacts(
+            [contact("1", 2, "Two"), contact("1", 3, "Three"), contact("1", 1, "One")], NOW
+        )
+        uow.store.write_contacts([contact("2", 5, "First"), contact("2", 5, "Second")], NOW)
+        uow.commit()
+    assert query(bank2, "SELECT customer_id, name FROM telesales_contacts ORDER BY 1") == [
+        ("1", "Three"),
+        ("2", "First"),
+    ]
+
+
+def test_ids_are_exact_and_names_keep_every_character(bank2: SqlBank2) -> None:
+    with bank2.unit_of_work() as uow:
+        uow.store.write_contacts(
+            [contact("a", 1, "Lower"), contact("A", 1, "Upper"), contact("٤٢", 1, "Ção 😀")], NOW
+        )
+        uow.commit()
+    with bank2.unit_of_work() as uow:
+        assert set(uow.store.stored_versions(["a", "A", "٤٢", "á"])) == {"a", "A", "٤٢"}
+    assert query(bank2, "SELECT name FROM telesales_contacts WHERE customer_id = '٤٢'") == [
+        ("Ção 😀",)
+    ]
+
+
+def test_a_value_too_long_fails_the_batch_without_quoting_it(bank2: SqlBank2) -> None:
+    too_long = "Maria Souza " * 11  # 132 characters; the column holds 120
+    with bank2.unit_of_work() as uow, pytest.raises(StoreError) as caught:
+        uow.store.write_contacts([contact("1", 1), contact("2", 1, too_long)], NOW)
+    assert not isinstance(caught.value, TransientStoreError)
+    assert "Maria" not in str(caught.value)
+    assert str(caught.value) == (
+        "Bank 2 (mysql) write_contacts failed: DataError SQLSTATE 22001 error 1406"
+    )
+    assert query(bank2, "SELECT COUNT(*) FROM contact_state") == [(0,)]
+
+
+def test_a_killed_session_is_transient_and_the_next_unit_uses_a_fresh_one(
+    bank2: SqlBank2,
+) -> None:
+    with bank2.unit_of_work() as uow:
+        uow.store.write_contacts([contact("1", 1)], NOW)
+        uow.commit()
+    (session,) = query(bank2, "SELECT CONNECTION_ID()")[0]
+    with mysql_admin() as admin:
+        admin.cursor().execute(f"KILL {int(str(session))}")
+    with pytest.raises(TransientStoreError), bank2.unit_of_work() as uow:
+        uow.store.write_contacts([contact("1", 2, "Lost")], NOW)
+    with bank2.unit_of_work() as uow:
+        uow.store.write_contacts([contact("1", 2, "Kept")], NOW)
+        uow.commit()
+    assert query(bank2, "SELECT name FROM telesales_contacts") == [("Kept",)]
+
+
+def test_a_migration_interrupted_after_its_ddl_is_completed_at_the_next_connect() -> None:
+    with mysql_database() as url:
+        first = MysqlEngine.from_url(url).connect()
+        cursor = first.cursor()
+        # As if the process died after the CREATEs (each committed) but before the record.
+        cursor.execute("DROP VIEW telesales_contacts")
+        cursor.execute("DELETE FROM schema_migrations")
+        first.commit()
+        first.close()
+        bank = open_bank2(url)
+        with bank.unit_of_work() as uow:
+            uow.store.write_contacts([contact("1", 1)], NOW)
+            uow.commit()
+        assert query(bank, "SELECT version FROM schema_migrations") == [(1,)]
+        assert query(bank, "SELECT customer_id FROM telesales_contacts") == [("1",)]
+        bank.close()
+
+
+def test_instances_starting_together_migrate_once() -> None:
+    with mysql_database() as url:
+        barrier = threading.Barrier(4)
+        failures: list[BaseException] = []
+
+        def start() -> None:
+            engine = MysqlEngine.from_url(url)
+            barrier.wait()
+            try:
+                engine.connect().close()
+            except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+                failures.append(error)
+
+        threads = [threading.Thread(target=start) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        bank = open_bank2(url)
+        assert query(bank, "SELECT version, name FROM schema_migrations") == [
+            (1, "0001_telesales_contacts")
+        ]
+        bank.close()
+
+
+def mysql_admin() -> Any:
+    from tests.engines import MYSQL_ADMIN_URL  # noqa: PLC0415
+
+    target = parse_mysql_url(MYSQL_ADMIN_URL)
+    return pymysql.connect(
+        host=target.host,
+        port=target.port,
+        user=target.user,
+        password=target.password,
+        autocommit=True,
+    )
