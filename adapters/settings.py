@@ -7,6 +7,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+# Every app setting the code or its bindings read, with whether a deployment must set it. The
+# infrastructure tests check that the Bicep templates and local.settings.json.example set them.
+APP_SETTINGS: dict[str, bool] = {
+    # The Kafka trigger (resolved by the Functions host).
+    "KAFKA_BROKER_LIST": True,
+    "KAFKA_CUSTOMERS_TOPIC": True,
+    "KAFKA_CONSUMER_GROUP": True,  # also the key of the offsets stored in Bank 2
+    # Read when the app is indexed: the broker's security protocol and SASL mechanism, and the
+    # credentials they need (NotSet/empty for a local plaintext broker).
+    "KAFKA_PROTOCOL": False,
+    "KAFKA_AUTHENTICATION_MODE": False,
+    "KAFKA_USERNAME": False,
+    "KAFKA_PASSWORD": False,
+    "KAFKA_DEAD_LETTER_TOPIC": False,  # set: rejected messages are also published there
+    # The application.
+    "BANK2_URL": True,
+    "BANK2_REMOVAL_MARKER_RETENTION_DAYS": False,
+    # Telemetry: Application Insights, with Entra ID authenticated ingestion in Azure.
+    "APPLICATIONINSIGHTS_CONNECTION_STRING": False,
+    "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": False,
+    "AZURE_CLIENT_ID": False,  # the user-assigned identity azure-identity signs in with
+}
+
 
 class SettingsError(ValueError):
     """A required app setting is missing or malformed."""

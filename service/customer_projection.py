@@ -8,6 +8,7 @@ batch fails and Kafka redelivers it; the offsets stored with the rows make the r
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,9 @@ class BatchSummary:
     skipped: int = 0
     rejected: Counter[RejectReason] = field(default_factory=Counter)
     offsets: dict[Partition, tuple[int, int]] = field(default_factory=dict)
+    # Where each newly rejected message is, for a dead-letter topic; redelivered ones are not here.
+    rejected_records: list[RejectedRecord] = field(default_factory=list)
+    write_seconds: float = 0.0  # in Bank 2, retries included
 
     @property
     def rejected_total(self) -> int:
@@ -121,7 +125,10 @@ class CustomerProjection:
     def handle(self, records: Sequence[StreamRecord]) -> BatchSummary:
         """Project one delivered batch; raise if Bank 2 cannot take it, so it is redelivered."""
         projected = [_Projected(record, self._project(record)) for record in records]
-        return self._retry.run(lambda: self._write(projected))
+        started = time.perf_counter()
+        summary = self._retry.run(lambda: self._write(projected))
+        summary.write_seconds = time.perf_counter() - started
+        return summary
 
     def _project(self, record: StreamRecord) -> ContactChange | Rejection | Tombstone:
         decoded = self._decode(record)
@@ -166,6 +173,7 @@ class CustomerProjection:
                 uow.store.write_contacts(to_write, now)
             if rejects:
                 uow.store.record_rejects(rejects, now)
+            summary.rejected_records = rejects
             summary.offsets = _offset_spans(projected)
             advanced = {stream: last for stream, (_, last) in _offset_spans(fresh).items()}
             if advanced:

@@ -1,0 +1,153 @@
+"""Broker security from settings, and rejected messages re-published to a dead-letter topic."""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from types import ModuleType
+
+import pytest
+
+import function_app
+from adapters.kafka_bindings import KafkaBindings
+from adapters.settings import SettingsError
+from demo.functions_host import KafkaMessage, indexed_functions, kafka_batch
+
+WHEN = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+class CapturedOut:
+    """A fake of the worker's ``func.Out``: keeps what the function sets."""
+
+    def __init__(self) -> None:
+        self.value: str | None = None
+
+    def set(self, value: str) -> None:
+        self.value = value
+
+    def get(self) -> str | None:
+        return self.value
+
+
+def bindings_of(module: ModuleType) -> list[dict[str, object]]:
+    (function,) = indexed_functions(module.app)
+    bindings: list[dict[str, object]] = json.loads(function.get_function_json())["bindings"]
+    return bindings
+
+
+@pytest.fixture
+def reindex(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """Re-import function_app under other settings, as a worker indexing another deployment."""
+    yield monkeypatch
+    monkeypatch.undo()
+    importlib.reload(function_app)
+
+
+def test_confluent_cloud_style_sasl_ssl_plain_passes_credentials_as_settings(
+    reindex: pytest.MonkeyPatch,
+) -> None:
+    reindex.setenv("KAFKA_PROTOCOL", "SASL_SSL")
+    reindex.setenv("KAFKA_AUTHENTICATION_MODE", "Plain")
+    trigger = bindings_of(importlib.reload(function_app))[0]
+    assert trigger["protocol"] == "SASLSSL"
+    assert trigger["authenticationMode"] == "PLAIN"
+    assert trigger["username"] == "%KAFKA_USERNAME%"
+    assert trigger["password"] == "%KAFKA_PASSWORD%"  # noqa: S105 - a setting name
+
+
+def test_a_local_plaintext_broker_needs_no_credentials() -> None:
+    connection = KafkaBindings.from_environment({}).connection()
+    assert connection == {
+        "broker_list": "%KAFKA_BROKER_LIST%",
+        "protocol": "NOTSET",
+        "authentication_mode": "NOTSET",
+    }
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"), [("KAFKA_PROTOCOL", "TLS"), ("KAFKA_AUTHENTICATION_MODE", "OAuth")]
+)
+def test_an_unknown_protocol_or_mechanism_is_refused_by_name(setting: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=setting):
+        KafkaBindings.from_environment({setting: value})
+
+
+def test_without_a_dead_letter_topic_there_is_no_output_binding() -> None:
+    assert [b["type"] for b in bindings_of(function_app)] == ["kafkaTrigger"]
+
+
+def test_rejected_messages_go_to_the_dead_letter_topic_unchanged_with_their_reason(
+    reindex: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    reindex.setenv("KAFKA_DEAD_LETTER_TOPIC", "customers-dead-letters")
+    reindex.setenv("BANK2_URL", sqlite_url)
+    reindex.setenv("KAFKA_CONSUMER_GROUP", "telesales")
+    module = importlib.reload(function_app)
+    (output,) = [b for b in bindings_of(module) if b["direction"] == "OUT"]
+    assert output["type"] == "kafka"
+    assert output["direction"] == "OUT"
+    assert output["topic"] == "%KAFKA_DEAD_LETTER_TOPIC%"
+
+    bad_phone = json.dumps({"customer_id": "7", "version": 1, "name": "Ana", "phone": "123"})
+    batch = kafka_batch(
+        [
+            KafkaMessage("customers", 2, 40, b"7", bad_phone.encode(), WHEN),
+            KafkaMessage("customers", 2, 41, None, b"{not json", WHEN),
+            KafkaMessage(
+                "customers",
+                2,
+                42,
+                None,
+                b'{"customer_id": "8", "version": 1, "name": "Rui", "phone": "(11) 98765-4321"}',
+                WHEN,
+            ),
+        ]
+    )
+    out = CapturedOut()
+    (function,) = indexed_functions(module.app)
+    function.get_user_function()(batch, out)
+
+    assert out.value is not None
+    letters = json.loads(out.value)
+    assert [(letter["Key"], letter["Value"]) for letter in letters] == [
+        ("7", bad_phone),
+        (None, "{not json"),
+    ]
+    headers = [{h["Key"]: h["Value"] for h in letter["Headers"]} for letter in letters]
+    assert headers == [
+        {
+            "x-reject-reason": "invalid_phone",
+            "x-source-topic": "customers",
+            "x-source-partition": "2",
+            "x-source-offset": "40",
+        },
+        {
+            "x-reject-reason": "malformed_json",
+            "x-source-topic": "customers",
+            "x-source-partition": "2",
+            "x-source-offset": "41",
+        },
+    ]
+
+    redelivered = CapturedOut()
+    function.get_user_function()(batch, redelivered)
+    assert redelivered.value is None  # duplicates were dead-lettered the first time
+
+
+def test_header_values_are_plain_text_not_base64() -> None:
+    # The extension's samples send header values as text; a base64 value would arrive encoded.
+    from adapters.dead_letters import dead_letter_payload  # noqa: PLC0415
+    from domain.reasons import RejectReason  # noqa: PLC0415
+    from service.ports import RejectedRecord  # noqa: PLC0415
+    from service.records import StreamRecord  # noqa: PLC0415
+
+    payload = dead_letter_payload(
+        [StreamRecord("t", 0, 1, None, b"x")], [RejectedRecord("t", 0, 1, RejectReason.OVERSIZED)]
+    )
+    assert payload is not None
+    (letter,) = json.loads(payload)
+    assert letter["Headers"][0]["Value"] == "oversized"
+    assert letter["Headers"][0]["Value"] != base64.b64encode(b"oversized").decode()
