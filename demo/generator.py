@@ -3,8 +3,9 @@
 Customers sign up, get renamed, change phones, move, go inactive, opt out of telemarketing,
 come back, get deleted and sign up again; each one always goes through the same producer (legacy
 flat JSON, our format or Debezium). Our-format and Debezium events are sometimes delivered out of
-order (a customer's event is held back and delivered after that customer's next one), as a
-replaying producer or a restarted connector does. Legacy events never are: their version is
+order (a customer's event is held back and delivered after that customer's next one, at once or
+batches later, when Bank 2 already holds the newer one), as a replaying producer or a restarted
+connector does. Legacy events never are: their version is
 their Kafka offset, so their delivery order is their order.
 
 The oracle follows the messages as they are yielded, without calling ``domain/``: for each
@@ -21,6 +22,7 @@ Memory grows with the number of customers, never with the number of messages.
 
 from __future__ import annotations
 
+import heapq
 import random
 import zlib
 from collections import Counter, deque
@@ -44,6 +46,8 @@ _REACTIVATION_SHARE = 0.5  # of the changes to a customer who cannot be called
 _START_US = int(datetime(2026, 1, 5, 8, tzinfo=UTC).timestamp() * 1_000_000)
 _FIRST_LOG_POSITION = 0x27 << 48 | 0x758 << 16 | 0x5
 _MAX_MARKERS = 1000
+_LATE_SHARE = 0.5  # of the held events: delivered batches later, so Bank 2 already holds newer
+_LATE_DELAY = (500, 2_000)  # messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +125,10 @@ class CustomerEventGenerator:
         self._out_of_order = out_of_order
         self._shapes = shapes
         self._ready: deque[_Out] = deque()
+        # Held events released late: (due at this many yielded messages, tie-break, messages).
+        self._late: list[tuple[int, int, list[_Out]]] = []
+        self._yielded = 0
+        self._late_sequence = 0
         self._next_bad_id = customers + 1
         self._now_us = _START_US
         self._log_position = _FIRST_LOG_POSITION
@@ -136,10 +144,13 @@ class CustomerEventGenerator:
     def messages(self, count: int) -> Iterator[GeneratedMessage]:
         """Stream ``count`` more messages; the oracle follows each one as it is yielded."""
         for _ in range(count):
+            while self._late and self._late[0][0] <= self._yielded:
+                self._ready.extend(heapq.heappop(self._late)[2])
             while not self._ready:
                 self._step()
             out = self._ready.popleft()
             self._apply(out)
+            self._yielded += 1
             yield out.message
 
     def expected_contacts(self) -> dict[str, Contact]:
@@ -294,8 +305,17 @@ class CustomerEventGenerator:
             return
         self._ready.extend(outs)
         if customer.held is not None:
-            self._ready.extend(customer.held)
+            self._release(customer.held)
             customer.held = None
+
+    def _release(self, held: list[_Out]) -> None:
+        """Deliver a held event now, right after the newer one, or a few batches later."""
+        if self._rng.random() < _LATE_SHARE:
+            due = self._yielded + self._rng.randint(*_LATE_DELAY)
+            self._late_sequence += 1
+            heapq.heappush(self._late, (due, self._late_sequence, held))
+        else:
+            self._ready.extend(held)
 
     def _debezium(
         self, customer: _Customer, op: str, before: Row | None, snapshot: str = "false"
