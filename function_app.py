@@ -18,12 +18,14 @@ import azure.functions as func
 from azure.functions.decorators.function_app import FunctionBuilder
 
 from adapters import telemetry
-from adapters.composition import build_customer_projection
+from adapters.composition import build_customer_projection, build_payment_processing
 from adapters.dead_letters import dead_letter_payload
 from adapters.kafka_batches import stream_records
 from adapters.kafka_bindings import KafkaBindings
-from adapters.settings import Settings
+from adapters.payment_results import dead_letters_payload, results_payload
+from adapters.settings import PaymentSettings, Settings, payments_enabled
 from service.customer_projection import CustomerProjection
+from service.payment_processing import PaymentProcessing
 
 app = func.FunctionApp()
 logger = logging.getLogger("telesales.customers")
@@ -96,3 +98,65 @@ else:
     @_customer_trigger
     def project_customers(events: typing.List[func.KafkaEvent]) -> None:  # noqa: UP006
         project_customer_batch(events, None)
+
+
+# The payment processor: card transactions from the gateway, decided once, stored and answered
+# (docs/payments.md). It is registered only where its topic is configured, so a deployment
+# without payments indexes and starts exactly as before; where it is, its results and
+# dead-letter topics must be configured too, or the host refuses to start.
+payments_logger = logging.getLogger("telesales.payments")
+
+
+@cache
+def payment_processing() -> PaymentProcessing:
+    """Built on the first batch, then reused: its own connection to its database."""
+    return build_payment_processing(PaymentSettings.from_environment())
+
+
+def process_transaction_batch(
+    events: typing.List[func.KafkaEvent],  # noqa: UP006 - the worker rejects list[...]
+    results: func.Out[str],
+    dead_letters: func.Out[str],
+) -> None:
+    records = stream_records(events)
+    batch = payment_processing().handle(records)
+    payments_logger.info(batch.log_line(), extra=batch.as_fields())
+    answers = results_payload(batch.results)
+    if answers is not None:
+        results.set(answers)
+    letters = dead_letters_payload(records, batch.rejects)
+    if letters is not None:
+        dead_letters.set(letters)
+
+
+if payments_enabled():
+
+    @app.function_name("process_transactions")
+    @app.retry(
+        strategy="exponential_backoff",
+        max_retry_count="2",
+        minimum_interval="00:00:05",
+        maximum_interval="00:01:00",
+    )
+    @app.kafka_trigger(
+        arg_name="events",
+        topic="%KAFKA_TRANSACTIONS_TOPIC%",
+        consumer_group="%KAFKA_PAYMENTS_CONSUMER_GROUP%",
+        cardinality="many",
+        data_type="string",
+        **kafka.connection(),
+    )
+    @app.kafka_output(
+        arg_name="results", topic="%KAFKA_TRANSACTION_RESULTS_TOPIC%", **kafka.connection()
+    )
+    @app.kafka_output(
+        arg_name="dead_letters",
+        topic="%KAFKA_PAYMENTS_DEAD_LETTER_TOPIC%",
+        **kafka.connection(),
+    )
+    def process_transactions(
+        events: typing.List[func.KafkaEvent],  # noqa: UP006 - the worker rejects list[...]
+        results: func.Out[str],
+        dead_letters: func.Out[str],
+    ) -> None:
+        process_transaction_batch(events, results, dead_letters)

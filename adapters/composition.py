@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from adapters.bank2.urls import open_bank2
+from adapters.bank2.payments.store import payment_unit_of_work
+from adapters.bank2.urls import Bank2UrlError, open_bank2
 from adapters.formats import decode_customer_record
-from adapters.settings import Settings
+from adapters.formats.transactions import decode_transaction_record
+from adapters.settings import PaymentSettings, Settings, SettingsError
 from service.customer_projection import CustomerProjection
+from service.payment_processing import Clock, PaymentProcessing, utc_now
 from service.retries import RetryPolicy
 
 # Bounded so that an invocation with all its host-level retries (see function_app.py) stays well
@@ -21,4 +24,19 @@ def build_customer_projection(settings: Settings) -> CustomerProjection:
         settings.consumer_group,
         retry=BANK2_RETRY,
         marker_retention=settings.removal_marker_retention,
+    )
+
+
+def build_payment_processing(
+    settings: PaymentSettings, *, clock: Clock = utc_now
+) -> PaymentProcessing:
+    """The payment processor on its own connection, even when it shares Bank 2's database."""
+    try:
+        database = open_bank2(settings.database_url)
+    except Bank2UrlError as error:
+        # The URL parsers name BANK2_URL; the URL may have come from PAYMENTS_DB_URL. Their
+        # messages never quote the URL, so naming both settings reveals nothing.
+        raise SettingsError(f"PAYMENTS_DB_URL (or BANK2_URL): {error}") from None
+    return PaymentProcessing(
+        payment_unit_of_work(database), decode_transaction_record, retry=BANK2_RETRY, clock=clock
     )

@@ -24,6 +24,13 @@ APP_SETTINGS: dict[str, bool] = {
     # The application.
     "BANK2_URL": True,
     "BANK2_REMOVAL_MARKER_RETENTION_DAYS": False,
+    # The payment processor (docs/payments.md), a second function registered only when
+    # KAFKA_TRANSACTIONS_TOPIC is set; it then needs the three binding settings after it.
+    "KAFKA_TRANSACTIONS_TOPIC": False,
+    "KAFKA_TRANSACTION_RESULTS_TOPIC": False,
+    "KAFKA_PAYMENTS_CONSUMER_GROUP": False,
+    "KAFKA_PAYMENTS_DEAD_LETTER_TOPIC": False,
+    "PAYMENTS_DB_URL": False,  # where transactions are kept; BANK2_URL when unset
     # Telemetry: Application Insights, with Entra ID authenticated ingestion in Azure.
     "APPLICATIONINSIGHTS_CONNECTION_STRING": False,
     "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": False,
@@ -68,3 +75,24 @@ def _positive_int(environ: Mapping[str, str], name: str, *, default: int) -> int
     if value <= 0:
         raise SettingsError(f"{name} must be positive, got {value}")
     return value
+
+
+def payments_enabled(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether this deployment runs the payment processor: read when the app is indexed."""
+    return bool(environ.get("KAFKA_TRANSACTIONS_TOPIC", "").strip())
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentSettings:
+    """Every setting the payment processor's code reads; the host reads its binding settings."""
+
+    database_url: str
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> PaymentSettings:
+        # The transactions live in Bank 2 unless PAYMENTS_DB_URL names another database (the
+        # gateway's MySQL, say), in the same URL forms as BANK2_URL.
+        url = environ.get("PAYMENTS_DB_URL", "").strip() or environ.get("BANK2_URL", "").strip()
+        if not url:
+            raise SettingsError("missing app settings: PAYMENTS_DB_URL or BANK2_URL (see README)")
+        return cls(database_url=url)

@@ -86,11 +86,20 @@ class CustomerBatchTelemetry:
         span.set_attributes({f"telesales.{k}": v for k, v in summary.as_fields().items()})
 
 
+_configured = False
+
+
 def configure_from_environment(environ: Mapping[str, str] = os.environ) -> bool:
-    """Export to Application Insights when it is configured; return whether it is."""
+    """Export to Application Insights when it is configured; return whether it is.
+
+    Every function calls it on its first batch; only the first call configures the exporter.
+    """
+    global _configured  # noqa: PLW0603 - one exporter per process, whichever function starts
     connection_string = environ.get("APPLICATIONINSIGHTS_CONNECTION_STRING", "").strip()
     if not connection_string:
         return False
+    if _configured:
+        return True
     from azure.monitor.opentelemetry import configure_azure_monitor  # noqa: PLC0415 - see above
 
     credential = None
@@ -104,5 +113,6 @@ def configure_from_environment(environ: Mapping[str, str] = os.environ) -> bool:
         credential=credential,
         logger_name="telesales",  # our structured batch logs, with their fields as dimensions
     )
+    _configured = True
     logger.info("telemetry exported to Azure Monitor")
     return True

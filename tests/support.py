@@ -30,3 +30,27 @@ def columns_of(bank: SqlBank2, table: str) -> list[str]:
         return names
     finally:
         bank.release(broken=False)
+
+
+def decide_one_transaction(url: str) -> str:
+    """A payment batch through the payment processor's own adapter; returns the stored status."""
+    from datetime import UTC, datetime  # noqa: PLC0415 - only the privilege tests need these
+
+    from adapters.bank2.payments.store import payment_unit_of_work  # noqa: PLC0415
+    from adapters.bank2.urls import open_bank2  # noqa: PLC0415
+    from adapters.formats.transactions import decode_transaction_record  # noqa: PLC0415
+    from service.payment_processing import PaymentProcessing  # noqa: PLC0415
+    from tests.payments.support import Topic, transaction  # noqa: PLC0415
+
+    bank = open_bank2(url)
+    try:
+        processing = PaymentProcessing(
+            payment_unit_of_work(bank),
+            decode_transaction_record,
+            clock=lambda: datetime(2026, 11, 22, 12, tzinfo=UTC),
+        )
+        batch = processing.handle(Topic().records(transaction("tx-1"), transaction("tx-1")))
+        (result,) = {(r.transaction_id, r.status) for r in batch.results}
+        return str(result[1])
+    finally:
+        bank.close()

@@ -3,6 +3,10 @@
 Every method sends one statement, whatever the number of rows: the rows travel as a single
 JSON text parameter that the engine expands set-wise (``json_each``, ``OPENJSON``...). A batch
 therefore costs a constant number of round trips.
+
+A unit of work hands out the customer projection's store by default; another bounded context
+(the payment processor) passes its own store factory and gets the same connection handling,
+transaction, error translation and statement counting.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 import orjson
 
@@ -20,6 +24,10 @@ from adapters.bank2.engine import Connection, Engine
 from domain.customers import Contact, ContactChange
 from service.ports import RejectedRecord, StoreError, TransientStoreError
 from service.records import Partition
+
+StoreT = TypeVar("StoreT")
+# Builds a store on one open transaction: (engine, connection, count one statement) -> store.
+StoreFactory = Callable[[Engine, Connection, Callable[[], None]], StoreT]
 
 
 class SqlProjectionStore:
@@ -118,8 +126,12 @@ class SqlBank2:
         self._connection: Connection | None = None
         self._lock = threading.Lock()
 
-    def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self)
+    def unit_of_work(self) -> SqlUnitOfWork[SqlProjectionStore]:
+        return SqlUnitOfWork(self, SqlProjectionStore)
+
+    def unit_of_work_for(self, make_store: StoreFactory[StoreT]) -> SqlUnitOfWork[StoreT]:
+        """A unit of work whose store ``make_store`` builds, on this Bank 2's connection."""
+        return SqlUnitOfWork(self, make_store)
 
     def count_statement(self) -> None:
         self.statements_executed += 1
@@ -156,13 +168,14 @@ def _close_quietly(connection: Connection) -> None:
         connection.close()
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(Generic[StoreT]):
     """One transaction: ``commit()`` to keep its writes; leaving without it rolls back."""
 
-    store: SqlProjectionStore
+    store: StoreT
 
-    def __init__(self, bank2: SqlBank2) -> None:
+    def __init__(self, bank2: SqlBank2, make_store: StoreFactory[StoreT]) -> None:
         self._bank2 = bank2
+        self._make_store = make_store
         self._committed = False
 
     def __enter__(self) -> Self:
@@ -174,7 +187,7 @@ class SqlUnitOfWork:
         except BaseException:
             self._bank2.release(broken=True)
             raise
-        self.store = SqlProjectionStore(engine, self._connection, self._bank2.count_statement)
+        self.store = self._make_store(engine, self._connection, self._bank2.count_statement)
         return self
 
     def commit(self) -> None:

@@ -28,6 +28,7 @@ from domain.versions import Version, VersionScheme
 from service.ports import RejectedRecord, StoreError, TransientStoreError
 from service.records import Partition
 from tests.engines import mysql_database
+from tests.support import decide_one_transaction
 
 SCRIPT = Path(__file__).parents[2] / "adapters" / "bank2" / "privileges" / "mysql.sql"
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -209,3 +210,7 @@ def test_telesales_read_the_view_and_nothing_else(setup: Setup) -> None:
             assert denied(connection, f"SELECT * FROM {table}")  # noqa: S608 - fixed names
         assert denied(connection, "UPDATE telesales_contacts SET name = 'x'")
         assert denied(connection, "DELETE FROM telesales_contacts")
+
+
+def test_the_function_account_decides_payments(setup: Setup) -> None:
+    assert decide_one_transaction(as_account(setup.url, setup.function)) == "approved"

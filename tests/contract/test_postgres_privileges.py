@@ -29,6 +29,7 @@ from domain.versions import Version, VersionScheme
 from service.ports import RejectedRecord
 from service.records import Partition
 from tests.engines import POSTGRES_ADMIN_URL, postgres_database
+from tests.support import decide_one_transaction
 
 SCRIPT = Path(__file__).resolve().parents[2] / "adapters/bank2/privileges/postgresql.sql"
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -221,3 +222,8 @@ def test_the_script_refuses_to_run_on_a_wrong_role(
     assert result.returncode != 0
     # Nothing changed: the function's grants from the fixture's run are intact.
     assert write_a_batch(as_login(owner_url, logins.function, logins.password)) == 1
+
+
+def test_the_function_decides_payments_with_its_own_login(owner_url: str, logins: Logins) -> None:
+    function_url = as_login(owner_url, logins.function, logins.password)
+    assert decide_one_transaction(function_url) == "approved"

@@ -28,6 +28,8 @@ GRANT SELECT, INSERT, UPDATE ON OBJECT::dbo.consumer_offsets TO telesales_functi
 GRANT SELECT, INSERT ON OBJECT::dbo.rejected_messages TO telesales_function;
 -- Reading the schema version lets the function check, at connect, that no migration is missing.
 GRANT SELECT ON OBJECT::dbo.schema_migrations TO telesales_function;
+-- The payment processor: an outcome is inserted once (MERGE ... WHEN NOT MATCHED) and read back.
+GRANT SELECT, INSERT ON OBJECT::dbo.transactions TO telesales_function;
 ALTER ROLE telesales_function ADD MEMBER [$(FUNCTION_IDENTITY)];
 GO
 IF DATABASE_PRINCIPAL_ID(N'$(TELESALES_PRINCIPAL)') IS NULL

@@ -41,6 +41,9 @@ GRANT SELECT, INSERT, UPDATE ON consumer_offsets TO `telesales_function`;
 GRANT SELECT, INSERT, UPDATE ON rejected_messages TO `telesales_function`;
 -- Reading the schema version lets the function check, at connect, that no migration is missing.
 GRANT SELECT ON schema_migrations TO `telesales_function`;
+-- The payment processor keeps the first outcome of a transaction through a no-op
+-- ON DUPLICATE KEY UPDATE, which needs UPDATE as for rejects; outcomes are never rewritten.
+GRANT SELECT, INSERT, UPDATE ON transactions TO `telesales_function`;
 
 GRANT SELECT ON telesales_contacts TO `telesales`;
 

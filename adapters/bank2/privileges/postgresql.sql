@@ -77,7 +77,7 @@ GRANT USAGE, CREATE ON SCHEMA :"schema" TO :"table_owner";
 
 -- Start from nothing on every Bank 2 object.
 REVOKE ALL ON TABLE contact_state, consumer_offsets, rejected_messages, schema_migrations,
-    telesales_contacts
+    telesales_contacts, transactions
     FROM PUBLIC, :"function_role", :"telesales_role";
 
 -- The Function: exactly what its statements need (adapters/bank2/postgres.py). INSERT ... ON
@@ -88,6 +88,9 @@ GRANT SELECT, INSERT, UPDATE ON TABLE consumer_offsets TO :"function_role";
 GRANT SELECT, INSERT ON TABLE rejected_messages TO :"function_role";
 -- Reading the schema version lets the Function check, at connect, that no migration is missing.
 GRANT SELECT ON TABLE schema_migrations TO :"function_role";
+-- The payment processor (adapters/bank2/payments/): an outcome is inserted once, never updated,
+-- and read back to answer redeliveries.
+GRANT SELECT, INSERT ON TABLE transactions TO :"function_role";
 
 -- Telesales: the view, nothing else.
 GRANT SELECT ON TABLE telesales_contacts TO :"telesales_role";

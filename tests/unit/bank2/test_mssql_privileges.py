@@ -45,6 +45,7 @@ def test_the_function_may_only_use_the_projection_tables_and_never_the_view_or_d
         "dbo.consumer_offsets": {"SELECT", "INSERT", "UPDATE"},
         "dbo.rejected_messages": {"SELECT", "INSERT"},
         "dbo.schema_migrations": {"SELECT"},
+        "dbo.transactions": {"SELECT", "INSERT"},
     }
 
 

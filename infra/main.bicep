@@ -1,0 +1,346 @@
+// Telesales contacts: the Kafka-triggered Function App and everything it needs, in one resource
+// group. Deploy with `azd up` (azure.yaml) or `az deployment group create` (see README.md, "Deploy to Azure").
+//
+// One user-assigned managed identity does everything the app signs in for: host storage, Key Vault
+// references, Application Insights ingestion and Bank 2 (Azure SQL). No password, key or
+// connection string is stored in an app setting or returned as an output: the Kafka SASL
+// credentials (and, on Elastic Premium only, the content share's connection string) live in Key
+// Vault and app settings hold @Microsoft.KeyVault references to them.
+
+targetScope = 'resourceGroup'
+
+// --- Environment ------------------------------------------------------------------------------
+
+@minLength(1)
+@maxLength(40)
+@description('Name of the environment (azd environment name); part of every resource name.')
+param environmentName string
+
+@description('Region of every resource. Flex Consumption is not offered in every region.')
+param location string = resourceGroup().location
+
+@description('Tags added to every resource.')
+param tags object = {}
+
+// --- Hosting ----------------------------------------------------------------------------------
+
+@allowed([
+  'FlexConsumption'
+  'ElasticPremium'
+])
+@description('FlexConsumption (default): serverless, scales per function on Kafka lag. ElasticPremium: always-warm instances, runtime scale monitoring on.')
+param hostingPlan string = 'FlexConsumption'
+
+@allowed([
+  '3.11'
+  '3.12'
+])
+@description('Python version of the Functions worker (requirements.txt pins azure-functions 1.x, which supports 3.11 and 3.12).')
+param pythonVersion string = '3.11'
+
+@allowed([
+  'EP1'
+  'EP2'
+  'EP3'
+])
+@description('Elastic Premium size, when hostingPlan is ElasticPremium.')
+param elasticPremiumSku string = 'EP1'
+
+@minValue(1)
+@maxValue(100)
+@description('Partitions of the customer topic. No more instances than partitions can consume, so Elastic Premium is capped at this count; Flex Consumption caps itself through the Kafka scaler.')
+param kafkaTopicPartitions int = 4
+
+@allowed([
+  2048
+  4096
+])
+@description('Flex Consumption instance memory.')
+param flexInstanceMemoryMB int = 2048
+
+// --- Kafka ------------------------------------------------------------------------------------
+
+@minLength(1)
+@description('Bootstrap servers: e.g. pkc-xxxxx.brazilsouth.azure.confluent.cloud:9092, or <namespace>.servicebus.windows.net:9093 for Event Hubs.')
+param kafkaBrokerList string
+
+@description('The customer-changes topic (an Event Hub, on Event Hubs).')
+param kafkaCustomersTopic string = 'customers'
+
+@description('Consumer group; also the key of the offsets stored in Bank 2.')
+param kafkaConsumerGroup string = 'telesales-contacts'
+
+@allowed([
+  'saslSsl'
+  'eventHubs'
+  'noAuthentication'
+])
+@description('saslSsl: SASL_SSL with a user name and password (Confluent Cloud API key and secret). eventHubs: the Event Hubs Kafka endpoint, user name $ConnectionString, password the namespace connection string. noAuthentication: plaintext, for a broker inside your private network only.')
+param kafkaSecurity string = 'saslSsl'
+
+@allowed([
+  'Plain'
+  'ScramSha256'
+  'ScramSha512'
+])
+@description('SASL mechanism when kafkaSecurity is saslSsl (Confluent Cloud uses Plain).')
+param kafkaSaslMechanism string = 'Plain'
+
+@secure()
+@description('Kafka user name (Confluent Cloud API key), stored in Key Vault. Empty: set the kafka-username secret yourself.')
+param kafkaUsername string = ''
+
+@secure()
+@description('Kafka password (Confluent Cloud API secret, or the Event Hubs connection string), stored in Key Vault. Empty: set the kafka-password secret yourself.')
+param kafkaPassword string = ''
+
+@description('Object id of the operator who sets the Kafka secrets in Key Vault (Key Vault Secrets Officer on the vault); empty: nobody.')
+param secretsOfficerPrincipalId string = ''
+
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param secretsOfficerPrincipalType string = 'User'
+
+@description('Optional topic to which rejected customer messages are also published (original bytes, reason in a header). Empty: none.')
+param kafkaDeadLetterTopic string = ''
+
+// --- Payments (optional second function, docs/payments.md) -------------------------------------
+
+@description('Card transactions topic. Empty (default): the payment processor is not registered. Set: the three settings below are required too.')
+param kafkaTransactionsTopic string = ''
+
+@description('Topic the payment processor answers on.')
+param kafkaTransactionResultsTopic string = ''
+
+@description('Consumer group of the payment processor.')
+param kafkaPaymentsConsumerGroup string = ''
+
+@description('Dead-letter topic of the payment processor.')
+param kafkaPaymentsDeadLetterTopic string = ''
+
+// --- Bank 2 (Azure SQL) -----------------------------------------------------------------------
+
+@minLength(1)
+@description('Display name (or UPN) of the Microsoft Entra principal that administers the SQL server and runs the post-deployment script.')
+param sqlAdminLogin string
+
+@minLength(36)
+@maxLength(36)
+@description('Object id of that principal (the application id for an application).')
+param sqlAdminObjectId string
+
+@allowed([
+  'User'
+  'Group'
+  'Application'
+])
+param sqlAdminPrincipalType string = 'User'
+
+@allowed([
+  'publicFirewall'
+  'privateEndpoint'
+])
+@description('publicFirewall: public endpoint, Azure services and the listed addresses allowed. privateEndpoint: no public access; a virtual network, private endpoint and DNS zone are created and the app is integrated into the network.')
+param sqlNetworkAccess string = 'publicFirewall'
+
+@description('Public IPv4 addresses allowed through the SQL firewall (publicFirewall only).')
+param sqlFirewallAllowedIpAddresses array = []
+
+@description('Public IPv4 address of the workstation that runs the post-deployment script (publicFirewall only); empty: none.')
+param sqlClientIpAddress string = ''
+
+@description('Bank 2 database SKU.')
+param sqlDatabaseSku object = {
+  name: 'S0'
+  tier: 'Standard'
+}
+
+@minValue(1)
+@description('Days a removal marker stays in Bank 2 before it is purged.')
+param bank2RemovalMarkerRetentionDays int = 30
+
+@description('Address space of the virtual network (privateEndpoint only).')
+param virtualNetworkAddressPrefix string = '10.42.0.0/16'
+
+// --- Alerts -----------------------------------------------------------------------------------
+
+@description('E-mail address that receives the alerts. Empty: the alert rules fire without notifying anyone.')
+param alertEmailAddress string = ''
+
+@minValue(1)
+@description('Rejected messages in 15 minutes above which the reject alert fires.')
+param rejectAlertThreshold int = 50
+
+// --- Names ------------------------------------------------------------------------------------
+
+var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+var env = toLower(environmentName)
+var allTags = union(tags, { 'azd-env-name': environmentName })
+var functionAppName = 'func-${env}-${resourceToken}'
+var isFlex = hostingPlan == 'FlexConsumption'
+var privateNetwork = sqlNetworkAccess == 'privateEndpoint'
+var bank2DatabaseName = 'bank2'
+var kafkaUsernameSecretName = 'kafka-username'
+var kafkaPasswordSecretName = 'kafka-password'
+var kafkaUsesCredentials = kafkaSecurity != 'noAuthentication'
+
+// What the Kafka trigger is told: protocol and mechanism names as the azure-functions library
+// spells them (BrokerProtocol / BrokerAuthenticationMode). Comparisons inside conditionals are
+// parenthesised throughout: the tests read these files with a parser that needs it.
+var kafkaProtocol = kafkaUsesCredentials ? 'SaslSsl' : 'NotSet'
+var kafkaAuthenticationMode = (kafkaSecurity == 'saslSsl') ? kafkaSaslMechanism : ((kafkaSecurity == 'eventHubs') ? 'Plain' : 'NotSet')
+
+// --- Resources --------------------------------------------------------------------------------
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-${env}-${resourceToken}'
+  location: location
+  tags: allTags
+}
+
+module monitoring 'core/monitoring.bicep' = {
+  name: 'monitoring-deployment'
+  params: {
+    location: location
+    tags: allTags
+    logAnalyticsName: 'log-${env}-${resourceToken}'
+    applicationInsightsName: 'appi-${env}-${resourceToken}'
+    publisherPrincipalId: identity.properties.principalId
+  }
+}
+
+module storage 'core/storage.bicep' = {
+  name: 'storage-deployment'
+  params: {
+    location: location
+    tags: allTags
+    name: 'st${take(resourceToken, 13)}'
+    hostingPlan: hostingPlan
+    deploymentContainerName: 'app-package-${take(resourceToken, 7)}'
+    contentShareName: take(toLower(functionAppName), 63)
+    dataPrincipalId: identity.properties.principalId
+  }
+}
+
+module keyVault 'core/keyvault.bicep' = {
+  name: 'keyvault-deployment'
+  params: {
+    location: location
+    tags: allTags
+    name: 'kv-${resourceToken}'
+    readerPrincipalId: identity.properties.principalId
+    secretsOfficerPrincipalId: secretsOfficerPrincipalId
+    secretsOfficerPrincipalType: secretsOfficerPrincipalType
+    kafkaUsernameSecretName: kafkaUsernameSecretName
+    kafkaPasswordSecretName: kafkaPasswordSecretName
+    // Event Hubs' Kafka endpoint takes the literal user name $ConnectionString.
+    kafkaUsername: (kafkaSecurity == 'eventHubs') ? '$ConnectionString' : kafkaUsername
+    kafkaPassword: kafkaUsesCredentials ? kafkaPassword : ''
+    contentStorageAccountName: isFlex ? '' : storage.outputs.name
+  }
+}
+
+module network 'core/network.bicep' = if (privateNetwork) {
+  name: 'network-deployment'
+  params: {
+    location: location
+    tags: allTags
+    name: 'vnet-${env}-${resourceToken}'
+    addressPrefix: virtualNetworkAddressPrefix
+    appSubnetDelegation: isFlex ? 'Microsoft.App/environments' : 'Microsoft.Web/serverFarms'
+  }
+}
+
+module sql 'core/sql.bicep' = {
+  name: 'sql-deployment'
+  params: {
+    location: location
+    tags: allTags
+    serverName: 'sql-${env}-${resourceToken}'
+    databaseName: bank2DatabaseName
+    databaseSku: sqlDatabaseSku
+    adminLogin: sqlAdminLogin
+    adminObjectId: sqlAdminObjectId
+    adminPrincipalType: sqlAdminPrincipalType
+    networkAccess: sqlNetworkAccess
+    firewallAllowedIpAddresses: empty(sqlClientIpAddress) ? sqlFirewallAllowedIpAddresses : union(sqlFirewallAllowedIpAddresses, [sqlClientIpAddress])
+    privateEndpointSubnetId: privateNetwork ? network.outputs.privateEndpointSubnetId : ''
+    virtualNetworkId: privateNetwork ? network.outputs.id : ''
+  }
+}
+
+// Every setting the code and its bindings read (adapters/settings.py APP_SETTINGS), plus the
+// platform settings that function-app.bicep adds. Secrets only as Key Vault references.
+var kafkaUsernameReference = '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${kafkaUsernameSecretName}/)'
+var kafkaPasswordReference = '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${kafkaPasswordSecretName}/)'
+var applicationSettings = {
+  KAFKA_BROKER_LIST: kafkaBrokerList
+  KAFKA_CUSTOMERS_TOPIC: kafkaCustomersTopic
+  KAFKA_CONSUMER_GROUP: kafkaConsumerGroup
+  KAFKA_PROTOCOL: kafkaProtocol
+  KAFKA_AUTHENTICATION_MODE: kafkaAuthenticationMode
+  KAFKA_USERNAME: kafkaUsesCredentials ? kafkaUsernameReference : ''
+  KAFKA_PASSWORD: kafkaUsesCredentials ? kafkaPasswordReference : ''
+  KAFKA_DEAD_LETTER_TOPIC: kafkaDeadLetterTopic
+  // ODBC Driver 18 signs in as the user-assigned identity (its client id); no password.
+  BANK2_URL: 'mssql+pyodbc://${sql.outputs.fullyQualifiedDomainName}/${bank2DatabaseName}?authentication=ActiveDirectoryMsi&client_id=${identity.properties.clientId}'
+  BANK2_REMOVAL_MARKER_RETENTION_DAYS: string(bank2RemovalMarkerRetentionDays)
+  KAFKA_TRANSACTIONS_TOPIC: kafkaTransactionsTopic
+  KAFKA_TRANSACTION_RESULTS_TOPIC: kafkaTransactionResultsTopic
+  KAFKA_PAYMENTS_CONSUMER_GROUP: kafkaPaymentsConsumerGroup
+  KAFKA_PAYMENTS_DEAD_LETTER_TOPIC: kafkaPaymentsDeadLetterTopic
+  // Empty: the payment tables live in Bank 2, reached through BANK2_URL with the same identity.
+  PAYMENTS_DB_URL: ''
+  AZURE_CLIENT_ID: identity.properties.clientId
+}
+
+module functionApp 'app/function-app.bicep' = {
+  name: 'function-app-deployment'
+  params: {
+    location: location
+    tags: union(allTags, { 'azd-service-name': 'customers' })
+    name: functionAppName
+    planName: 'plan-${env}-${resourceToken}'
+    hostingPlan: hostingPlan
+    pythonVersion: pythonVersion
+    elasticPremiumSku: elasticPremiumSku
+    maximumInstances: kafkaTopicPartitions
+    flexInstanceMemoryMB: flexInstanceMemoryMB
+    identityId: identity.id
+    identityClientId: identity.properties.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    contentShareName: storage.outputs.contentShareName
+    contentConnectionReference: isFlex ? '' : '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${keyVault.outputs.contentConnectionSecretName}/)'
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    virtualNetworkSubnetId: privateNetwork ? network.outputs.appSubnetId : ''
+    applicationSettings: applicationSettings
+  }
+}
+
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts-deployment'
+  params: {
+    location: location
+    tags: allTags
+    namePrefix: functionAppName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    alertEmailAddress: alertEmailAddress
+    rejectThreshold: rejectAlertThreshold
+  }
+}
+
+// --- Outputs: names and addresses for the post-deployment script; never a secret --------------
+
+output AZURE_LOCATION string = location
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output FUNCTION_IDENTITY_NAME string = identity.name
+output FUNCTION_IDENTITY_CLIENT_ID string = identity.properties.clientId
+output AZURE_SQL_SERVER_FQDN string = sql.outputs.fullyQualifiedDomainName
+output AZURE_SQL_DATABASE_NAME string = bank2DatabaseName
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output HOSTING_PLAN string = hostingPlan

@@ -1,0 +1,72 @@
+"""host.json, the extension bundle and the Python versions agree with what is deployed."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+
+from packaging.specifiers import SpecifierSet
+
+from tests.infra.bicep import MAIN, ROOT, allowed_values
+
+HOST = json.loads((ROOT / "host.json").read_text())
+
+# host.json extensions.kafka options of the Kafka extension (Config/KafkaOptions.cs, 4.3.x).
+KAFKA_OPTIONS = {
+    "maxBatchSize",
+    "subscriberIntervalInSeconds",
+    "executorChannelCapacity",
+    "channelFullRetryIntervalInMs",
+    "subscriberIdleBackoffMs",
+    "commitOnFailure",
+    "maxRetries",
+    "autoCommitIntervalMs",
+    "autoOffsetReset",
+    "sessionTimeoutMs",
+    "metadataMaxAgeMs",
+    "socketKeepaliveEnable",
+    "maxPollIntervalMs",
+    "reconnectBackoffMs",
+    "reconnectBackoffMaxMs",
+    "statisticsIntervalMs",
+    "queuedMinMessages",
+    "queuedMaxMessagesKbytes",
+    "maxPartitionFetchBytes",
+    "fetchMaxBytes",
+    "libkafkaDebug",
+}
+
+
+def _bundle_range() -> tuple[tuple[int, ...], tuple[int, ...]]:
+    bundle = HOST["extensionBundle"]
+    assert bundle["id"] == "Microsoft.Azure.Functions.ExtensionBundle"
+    match = re.fullmatch(r"\[(\d+\.\d+\.\d+), (\d+\.\d+\.\d+)\)", bundle["version"])
+    assert match is not None, bundle["version"]
+    low, high = (tuple(map(int, part.split("."))) for part in match.groups())
+    return low, high
+
+
+def test_the_bundle_is_a_v4_range_with_the_kafka_extension_that_can_hold_offsets() -> None:
+    low, high = _bundle_range()
+    # Bundle 4.37.0 brings Kafka extension 4.3.x: commitOnFailure and maxRetries exist there;
+    # Flex Consumption asks non-.NET apps for the [4.0.0, 5.0.0) bundle or later.
+    assert low >= (4, 37, 0)
+    assert high == (5, 0, 0)
+    kafka = HOST["extensions"]["kafka"]
+    assert kafka["commitOnFailure"] is False
+
+
+def test_host_json_sets_only_options_the_kafka_extension_knows() -> None:
+    assert set(HOST["extensions"]["kafka"]) <= KAFKA_OPTIONS
+
+
+def test_deployable_python_versions_are_ones_the_project_and_its_library_support() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    supported = SpecifierSet(project["requires-python"])
+    versions = allowed_values(MAIN, "pythonVersion")
+    assert versions
+    assert all(f"{version}.0" in supported for version in versions), versions
+    requirements = (ROOT / "requirements.txt").read_text()
+    # azure-functions 2.x needs Python 3.13; the deployed requirement stays on 1.x.
+    assert re.search(r"^azure-functions>=1\.\d+,<2$", requirements, re.MULTILINE)

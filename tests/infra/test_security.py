@@ -1,0 +1,197 @@
+"""Bank 2 (Azure SQL), Key Vault, storage and Application Insights, as deployed."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.infra.bicep import MAIN, Resource, Template, allowed_values
+from tests.infra.deployment import PLANS, deploy
+
+KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
+KEY_VAULT_SECRETS_OFFICER = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+MONITORING_METRICS_PUBLISHER = "3913510d-42f4-4e42-8a64-420c390055eb"
+STORAGE_BLOB_DATA_OWNER = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b"
+STORAGE_QUEUE_DATA_CONTRIBUTOR = "974c5e8b-45b9-4653-ba55-5f855dd0fb88"
+STORAGE_TABLE_DATA_CONTRIBUTOR = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"
+
+
+def _module(main: Template, symbol: str) -> Template:
+    module = main.module(symbol)
+    assert module is not None
+    return module
+
+
+def _one(template: Template, type_: str) -> Resource:
+    (resource,) = template.resources(type_)
+    return resource
+
+
+def _grants(template: Template) -> list[tuple[str, str, str]]:
+    """(principal id, principal type, built-in role GUID) of every role assignment."""
+    grants: list[tuple[str, str, str]] = []
+    for assignment in template.resources("Microsoft.Authorization/roleAssignments"):
+        properties = assignment.body["properties"]
+        config = template.tree["resources"][assignment.symbol]["config"]
+        body = config.get("config", config)
+        definition = body["properties"]["roleDefinitionId"]["function"]
+        assert definition["type"] == "subscription_resource_id"
+        assert (
+            definition["parameters"]["resource_type"] == "Microsoft.Authorization/roleDefinitions"
+        )
+        role = definition["parameters"]["resource_name_1"]
+        if assignment.loop:  # one assignment per item of the loop's array
+            detail = config["loop_type"]["detail"]
+            assert role == detail["item_name"]
+            roles = template.eval(detail["array_name"])
+        else:
+            roles = [template.eval(role)]
+        grants += [(properties["principalId"], properties["principalType"], r) for r in roles]
+    return grants
+
+
+def _role_ids(template: Template) -> list[str]:
+    """The roles a template grants, each to the app's identity."""
+    grants = _grants(template)
+    assert {(p, t) for p, t, _ in grants} == {
+        ("identity.properties.principalId", "ServicePrincipal")
+    }
+    return [role for _, _, role in grants]
+
+
+# --- Bank 2 ---------------------------------------------------------------------------------
+
+
+def test_sql_accepts_only_entra_authentication_with_the_admin_from_the_parameters() -> None:
+    main = deploy(
+        sqlAdminLogin="Bank2 Admins",
+        sqlAdminObjectId="11111111-2222-3333-4444-555555555555",
+        sqlAdminPrincipalType="Group",
+    )
+    server = _one(_module(main, "sql"), "Microsoft.Sql/servers")
+    properties = server.body["properties"]
+    assert "administratorLogin" not in properties
+    assert "administratorLoginPassword" not in properties
+    assert properties["administrators"] == {
+        "administratorType": "ActiveDirectory",
+        "azureADOnlyAuthentication": True,
+        "login": "Bank2 Admins",
+        "sid": "11111111-2222-3333-4444-555555555555",
+        "principalType": "Group",
+        "tenantId": "<subscription()>.tenantId",
+    }
+    assert properties["minimalTlsVersion"] == "1.2"
+    assert allowed_values(MAIN, "sqlAdminPrincipalType") == ["User", "Group", "Application"]
+
+
+def test_the_bank2_database_is_created_on_that_server() -> None:
+    sql = _module(deploy(), "sql")
+    database = _one(sql, "Microsoft.Sql/servers/databases")
+    assert database.body["name"] == "bank2"
+    assert sql.output("databaseName") == "database.name"
+
+
+def test_public_access_admits_azure_services_and_the_listed_addresses_only() -> None:
+    main = deploy(sqlFirewallAllowedIpAddresses=["203.0.113.7"], sqlClientIpAddress="198.51.100.4")
+    sql = _module(main, "sql")
+    assert _one(sql, "Microsoft.Sql/servers").body["properties"]["publicNetworkAccess"] == "Enabled"
+    rules = list(sql.resources("Microsoft.Sql/servers/firewallRules"))
+    azure = [r for r in rules if not r.loop]
+    assert [r.body for r in azure] == [
+        {
+            "name": "AllowAllWindowsAzureIps",
+            # Azure's notation for "Azure services", not a listening address.
+            "properties": {"startIpAddress": "0.0.0.0", "endIpAddress": "0.0.0.0"},  # noqa: S104
+        }
+    ]
+    assert sql.params["firewallAllowedIpAddresses"] == ["203.0.113.7", "198.51.100.4"]
+    assert not list(sql.resources("Microsoft.Network/privateEndpoints"))
+
+
+def test_private_access_closes_the_public_endpoint_and_adds_a_private_endpoint() -> None:
+    sql = _module(deploy(sqlNetworkAccess="privateEndpoint"), "sql")
+    server = _one(sql, "Microsoft.Sql/servers")
+    assert server.body["properties"]["publicNetworkAccess"] == "Disabled"
+    assert not list(sql.resources("Microsoft.Sql/servers/firewallRules"))
+    endpoint = _one(sql, "Microsoft.Network/privateEndpoints")
+    (connection,) = endpoint.body["properties"]["privateLinkServiceConnections"]
+    assert connection["properties"]["groupIds"] == ["sqlServer"]
+    assert connection["properties"]["privateLinkServiceId"] == "server.id"
+    zone = _one(sql, "Microsoft.Network/privateDnsZones")
+    assert zone.body["name"] == "privatelink${environment().suffixes.sqlServerHostname}"
+    assert _one(sql, "Microsoft.Network/privateDnsZones/virtualNetworkLinks")
+    assert _one(sql, "Microsoft.Network/privateEndpoints/privateDnsZoneGroups")
+
+
+# --- Key Vault ------------------------------------------------------------------------------
+
+
+def test_key_vault_uses_rbac_and_the_identity_may_only_read_secrets() -> None:
+    keyvault = _module(deploy(), "keyVault")
+    properties = _one(keyvault, "Microsoft.KeyVault/vaults").body["properties"]
+    assert properties["enableRbacAuthorization"] is True
+    assert "accessPolicies" not in properties
+    assert properties["enableSoftDelete"] is True
+    assert properties["enablePurgeProtection"] is True
+    assert _role_ids(keyvault) == [KEY_VAULT_SECRETS_USER]
+
+
+def test_the_operator_may_be_allowed_to_write_the_secrets_and_nobody_else() -> None:
+    operator = "99999999-8888-7777-6666-555555555555"
+    keyvault = _module(deploy(secretsOfficerPrincipalId=operator), "keyVault")
+    assert sorted(_grants(keyvault)) == sorted(
+        [
+            ("identity.properties.principalId", "ServicePrincipal", KEY_VAULT_SECRETS_USER),
+            (operator, "User", KEY_VAULT_SECRETS_OFFICER),
+        ]
+    )
+
+
+def test_the_content_share_secret_exists_only_on_elastic_premium() -> None:
+    assert not list(_module(deploy(), "keyVault").resources("Microsoft.KeyVault/vaults/secrets"))
+    premium = _module(deploy(hostingPlan="ElasticPremium"), "keyVault")
+    (secret,) = premium.resources("Microsoft.KeyVault/vaults/secrets")
+    assert secret.body["name"] == "content-share-connection"
+    assert "listKeys()" in secret.body["properties"]["value"]
+
+
+# --- Storage --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_host_storage_is_private_and_tls_only(plan: str) -> None:
+    storage = _module(deploy(hostingPlan=plan), "storage")
+    properties = _one(storage, "Microsoft.Storage/storageAccounts").body["properties"]
+    assert properties["allowBlobPublicAccess"] is False
+    assert properties["minimumTlsVersion"] == "TLS1_2"
+    assert properties["supportsHttpsTrafficOnly"] is True
+    # Flex Consumption needs no key at all; Elastic Premium's content share still does.
+    assert properties["allowSharedKeyAccess"] is (plan == "ElasticPremium")
+    assert sorted(_role_ids(storage)) == sorted(
+        [STORAGE_BLOB_DATA_OWNER, STORAGE_QUEUE_DATA_CONTRIBUTOR, STORAGE_TABLE_DATA_CONTRIBUTOR]
+    )
+
+
+def test_flex_consumption_deploys_its_package_to_a_private_container() -> None:
+    storage = _module(deploy(), "storage")
+    container = _one(storage, "Microsoft.Storage/storageAccounts/blobServices/containers")
+    assert container.body["properties"]["publicAccess"] == "None"
+    assert not list(storage.resources("Microsoft.Storage/storageAccounts/fileServices/shares"))
+
+
+# --- Monitoring -----------------------------------------------------------------------------
+
+
+def test_application_insights_refuses_key_based_ingestion() -> None:
+    monitoring = _module(deploy(), "monitoring")
+    component = _one(monitoring, "Microsoft.Insights/components")
+    assert component.body["properties"]["DisableLocalAuth"] is True
+    assert component.body["properties"]["WorkspaceResourceId"] == "logAnalytics.id"
+    assert _role_ids(monitoring) == [MONITORING_METRICS_PUBLISHER]
+
+
+def test_one_identity_is_created_and_the_function_app_uses_it() -> None:
+    main = deploy()
+    (identity,) = main.resources("Microsoft.ManagedIdentity/userAssignedIdentities")
+    assert identity.symbol == "identity"
+    assert main.output("FUNCTION_IDENTITY_NAME") == "identity.name"
+    assert main.output("FUNCTION_IDENTITY_CLIENT_ID") == "identity.properties.clientId"

@@ -1,0 +1,42 @@
+"""Transaction messages and topics for the payment tests."""
+
+from __future__ import annotations
+
+import json
+
+from service.records import StreamRecord
+from tests.payments.cards import VISA
+
+HOLDER = "Joana Pereira da Silva"
+CVV = "987"
+
+
+def transaction(transaction_id: str, **changes: object) -> dict[str, object]:
+    """A valid transaction message as the gateway publishes it, approved unless changed."""
+    base: dict[str, object] = {
+        "id": transaction_id,
+        "account_id": "acc-1",
+        "credit_card_number": VISA,
+        "credit_card_name": HOLDER,
+        "credit_card_expiration_month": 11,
+        "credit_card_expiration_year": 2026,
+        "credit_card_cvv": CVV,
+        "amount": 100,
+    }
+    return base | changes
+
+
+class Topic:
+    """Appends messages to one partition, numbering offsets as Kafka does."""
+
+    def __init__(self, name: str = "transactions", partition: int = 0) -> None:
+        self.name, self.partition, self.next_offset = name, partition, 0
+
+    def records(self, *values: dict[str, object] | bytes | None) -> list[StreamRecord]:
+        out = []
+        for value in values:
+            raw = json.dumps(value).encode() if isinstance(value, dict) else value
+            key = str(value["id"]).encode() if isinstance(value, dict) else None
+            out.append(StreamRecord(self.name, self.partition, self.next_offset, key, raw))
+            self.next_offset += 1
+        return out
