@@ -29,6 +29,26 @@ def _enum_name(raw: str | None, allowed: frozenset[str], setting: str) -> str:
     return name
 
 
+class RetryPolicy(TypedDict):
+    """Arguments of ``FunctionApp.retry``: how the host retries a failed batch invocation."""
+
+    strategy: str
+    max_retry_count: str
+    minimum_interval: str
+    maximum_interval: str
+
+
+# Every Kafka function retries a failed batch this way. The host's retries, the in-invocation
+# retry budget and the engines' timeouts must add up to less than max.poll.interval.ms:
+# tests/function/test_retry_budget.py checks the sum.
+BATCH_RETRY = RetryPolicy(
+    strategy="exponential_backoff",
+    max_retry_count="2",
+    minimum_interval="00:00:05",
+    maximum_interval="00:01:00",
+)
+
+
 class KafkaConnection(TypedDict, total=False):
     """Keyword arguments of ``kafka_trigger`` and ``kafka_output`` that reach the broker."""
 

@@ -24,7 +24,7 @@ APP_SETTINGS: dict[str, bool] = {
     # The application.
     "BANK2_URL": True,
     "BANK2_REMOVAL_MARKER_RETENTION_DAYS": False,
-    # The payment processor (docs/payments.md), a second function registered only when
+    # The payment processor (README, "The payment processor"): a second function, registered when
     # KAFKA_TRANSACTIONS_TOPIC is set; it then needs the three binding settings after it.
     "KAFKA_TRANSACTIONS_TOPIC": False,
     "KAFKA_TRANSACTION_RESULTS_TOPIC": False,

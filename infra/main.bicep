@@ -107,7 +107,7 @@ param secretsOfficerPrincipalType string = 'User'
 @description('Optional topic to which rejected customer messages are also published (original bytes, reason in a header). Empty: none.')
 param kafkaDeadLetterTopic string = ''
 
-// --- Payments (optional second function, docs/payments.md) -------------------------------------
+// --- Payments (optional second function: README, "The payment processor") ---
 
 @description('Card transactions topic. Empty (default): the payment processor is not registered. Set: the three settings below are required too.')
 param kafkaTransactionsTopic string = ''

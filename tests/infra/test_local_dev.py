@@ -166,7 +166,8 @@ def test_funcignore_keeps_everything_the_function_imports() -> None:
         for node in ast.walk(ast.parse(source)):
             modules = []
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                modules.append(node.module)
+                # "from package import module" imports a module too.
+                modules += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
             elif isinstance(node, ast.Import):
                 modules += [alias.name for alias in node.names]
             for module in modules:

@@ -21,6 +21,7 @@ import pytest
 
 import function_app
 from adapters.composition import build_payment_processing
+from adapters.functions import payments
 from adapters.settings import PaymentSettings, SettingsError
 from demo.functions_host import KafkaMessage, indexed_functions, kafka_batch, user_function
 from demo.payments import CapturedOut
@@ -42,9 +43,11 @@ def payments_app(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> Iterator[M
     for name, value in PAYMENT_SETTINGS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("PAYMENTS_DB_URL", sqlite_url)
+    payments.payment_processing.cache_clear()  # built from these settings on the first batch
     yield importlib.reload(function_app)
     monkeypatch.undo()
     importlib.reload(function_app)  # as every other test expects it
+    payments.payment_processing.cache_clear()
 
 
 @pytest.fixture
@@ -53,7 +56,7 @@ def on_november_22nd(payments_app: ModuleType, monkeypatch: pytest.MonkeyPatch) 
     built = cache(
         lambda: build_payment_processing(PaymentSettings.from_environment(), clock=lambda: WHEN)
     )
-    monkeypatch.setattr(payments_app, "payment_processing", built)
+    monkeypatch.setattr(payments, "payment_processing", built)
 
 
 def message(offset: int, value: object, partition: int = 0) -> KafkaMessage:

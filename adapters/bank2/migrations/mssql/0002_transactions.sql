@@ -1,5 +1,5 @@
 -- Schema version 2 (Azure SQL Database / SQL Server 2016 SP1 or later): the payment processor's
--- transactions (docs/payments.md). Same table, columns and rules as
+-- transactions (README, "The payment processor"). Same table, columns and rules as
 -- migrations/sqlite/0002_transactions.sql; applied like 0001, batch by batch (GO), then recorded.
 -- Where the application may not run DDL, a DBA applies it and records it:
 --     INSERT INTO dbo.schema_migrations (version, name, applied_at)

@@ -1,5 +1,5 @@
 -- Schema version 2 (MySQL 8.0.16 or later, MariaDB 10.6 or later, InnoDB): the payment
--- processor's transactions (docs/payments.md). Same table, columns and rules as
+-- processor's transactions (README, "The payment processor"). Same table, columns and rules as
 -- migrations/sqlite/0002_transactions.sql; applied like 0001 (idempotent statements, the
 -- version recorded once they all succeeded). Where the application may not run DDL, a DBA
 -- applies it and records it:

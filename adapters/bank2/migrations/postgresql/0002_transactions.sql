@@ -1,5 +1,5 @@
 -- Schema version 2 (PostgreSQL 12 or later): the payment processor's transactions
--- (docs/payments.md). Same table, columns and rules as migrations/sqlite/0002_transactions.sql;
+-- (README, "The payment processor"). Same table, columns and rules as migrations/sqlite/0002_transactions.sql;
 -- applied like 0001, in one transaction with its row in schema_migrations.
 --
 -- One row per transaction id ever decided, written once and never updated: the first outcome

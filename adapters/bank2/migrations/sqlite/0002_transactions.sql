@@ -1,4 +1,4 @@
--- Schema version 2 (SQLite): the payment processor's transactions (docs/payments.md).
+-- Schema version 2 (SQLite): the payment processor's transactions (README, "The payment processor").
 -- One row per transaction id ever decided, written once and never updated: the first outcome
 -- stored is the answer forever, so a redelivered transaction is answered the same way.
 --

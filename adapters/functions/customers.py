@@ -1,0 +1,93 @@
+"""The customer projection's function: Kafka batches of customer changes into Bank 2.
+
+The trigger decodes the batch, calls the application service, records telemetry, logs a
+one-line summary and, when a dead-letter topic is configured, hands the rejected messages to the
+Kafka output binding. Infrastructure failures propagate: the host retries the invocation, and
+with ``commitOnFailure: false`` in host.json the batch's offsets are not committed until it
+succeeds.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import typing
+from functools import cache
+
+import azure.functions as func
+from azure.functions.decorators.function_app import FunctionBuilder
+
+from adapters import telemetry
+from adapters.composition import build_customer_projection
+from adapters.dead_letters import dead_letter_payload
+from adapters.kafka_batches import stream_records
+from adapters.kafka_bindings import BATCH_RETRY, KafkaBindings
+from adapters.settings import Settings
+from service.customer_projection import CustomerProjection
+
+FUNCTION_NAME = "project_customers"
+logger = logging.getLogger("telesales.customers")
+
+
+@cache
+def customer_projection() -> CustomerProjection:
+    """Built on the first batch, then reused: settings read and Bank 2 opened once per worker."""
+    telemetry.configure_from_environment()
+    return build_customer_projection(Settings.from_environment())
+
+
+@cache
+def customer_telemetry() -> telemetry.CustomerBatchTelemetry:
+    return telemetry.CustomerBatchTelemetry()
+
+
+def project_customer_batch(
+    events: typing.List[func.KafkaEvent],  # noqa: UP006 - the worker rejects list[...]
+    dead_letter_output: func.Out[str] | None,
+) -> None:
+    started = time.perf_counter()
+    records = stream_records(events)
+    with customer_telemetry().batch_span(len(records)) as span:
+        summary = customer_projection().handle(records)
+        customer_telemetry().record(summary, records, time.perf_counter() - started, span)
+    logger.info(summary.log_line(), extra=summary.as_fields())
+    letters = dead_letter_payload(records, summary.rejected_records)
+    if dead_letter_output is not None and letters is not None:
+        dead_letter_output.set(letters)
+
+
+def register(app: func.FunctionApp, kafka: KafkaBindings) -> None:
+    """Add ``project_customers`` to the app, with a dead-letter output if its topic is set."""
+
+    def trigger(function: typing.Callable[..., None]) -> FunctionBuilder:
+        decorated = app.kafka_trigger(
+            arg_name="events",
+            topic="%KAFKA_CUSTOMERS_TOPIC%",
+            consumer_group="%KAFKA_CONSUMER_GROUP%",
+            cardinality="many",
+            data_type="string",
+            **kafka.connection(),
+        )(function)
+        decorated = app.retry(**BATCH_RETRY)(decorated)
+        named: FunctionBuilder = app.function_name(FUNCTION_NAME)(decorated)
+        return named
+
+    # The dead-letter output exists only when its topic is configured: a binding naming an unset
+    # setting would stop the host from starting.
+    if kafka.dead_letter_topic:
+
+        @trigger
+        @app.kafka_output(
+            arg_name="dead_letters", topic="%KAFKA_DEAD_LETTER_TOPIC%", **kafka.connection()
+        )
+        def project_customers(
+            events: typing.List[func.KafkaEvent],  # noqa: UP006 - the worker rejects list[...]
+            dead_letters: func.Out[str],
+        ) -> None:
+            project_customer_batch(events, dead_letters)
+
+    else:
+
+        @trigger
+        def project_customers(events: typing.List[func.KafkaEvent]) -> None:  # noqa: UP006
+            project_customer_batch(events, None)
