@@ -24,7 +24,7 @@ from domain.customers import (
     project,
 )
 from domain.reasons import RejectReason
-from service.ports import RejectedRecord, UnitOfWorkFactory
+from service.ports import ProjectionStore, RejectedRecord, UnitOfWorkFactory
 from service.records import Partition, StreamRecord, Tombstone
 from service.retries import RetryPolicy
 
@@ -104,7 +104,7 @@ class CustomerProjection:
 
     def __init__(  # noqa: PLR0913 - the composition root passes each collaborator explicitly
         self,
-        unit_of_work: UnitOfWorkFactory,
+        unit_of_work: UnitOfWorkFactory[ProjectionStore],
         decode: Decoder,
         consumer_group: str,
         *,

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from domain.payments.messages import PaymentRejectReason
 from domain.payments.transactions import Decision, Outcome
+from service.ports import UnitOfWork, UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,25 +60,6 @@ class PaymentStore(Protocol):
         ...
 
 
-class PaymentUnitOfWork(Protocol):
-    """One transaction on the payments database. Leaving it without ``commit()`` rolls back."""
-
-    @property
-    def store(self) -> PaymentStore:
-        """The store, usable between ``__enter__`` and ``__exit__``."""
-        ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
-
-
-class PaymentUnitOfWorkFactory(Protocol):
-    def __call__(self) -> PaymentUnitOfWork: ...
+# The shared unit of work, lending the payment processor's store.
+PaymentUnitOfWork = UnitOfWork[PaymentStore]
+PaymentUnitOfWorkFactory = UnitOfWorkFactory[PaymentStore]

@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, TypeVar
 
 from domain.customers import ContactChange
 from domain.reasons import RejectReason
@@ -57,11 +57,18 @@ class ProjectionStore(Protocol):
         ...
 
 
-class UnitOfWork(Protocol):
-    """One transaction on Bank 2. Leaving it without ``commit()`` rolls back."""
+StoreT_co = TypeVar("StoreT_co", covariant=True)
+
+
+class UnitOfWork(Protocol[StoreT_co]):
+    """One database transaction, lending a store. Leaving it without ``commit()`` rolls back.
+
+    Generic in the store, so each bounded context (the customer projection's ``ProjectionStore``,
+    the payment processor's store) has its own port on the same unit of work.
+    """
 
     @property
-    def store(self) -> ProjectionStore:
+    def store(self) -> StoreT_co:
         """The store, usable between ``__enter__`` and ``__exit__``."""
         ...
 
@@ -77,8 +84,8 @@ class UnitOfWork(Protocol):
     def commit(self) -> None: ...
 
 
-class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+class UnitOfWorkFactory(Protocol[StoreT_co]):
+    def __call__(self) -> UnitOfWork[StoreT_co]: ...
 
 
 class StoreError(Exception):

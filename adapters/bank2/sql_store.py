@@ -30,8 +30,9 @@ StoreT = TypeVar("StoreT")
 StoreFactory = Callable[[Engine, Connection, Callable[[], None]], StoreT]
 
 
-class SqlProjectionStore:
-    """``ProjectionStore`` on one open transaction."""
+class Statements:
+    """Sends statements on one open transaction: each counted, its cursor closed at once, and
+    its driver errors translated (see ``translate_errors``)."""
 
     def __init__(
         self, engine: Engine, connection: Connection, on_statement: Callable[[], None]
@@ -39,6 +40,38 @@ class SqlProjectionStore:
         self._engine = engine
         self._connection = connection
         self._on_statement = on_statement
+
+    def query(self, operation: str, sql: str, *params: object) -> list[Any]:
+        with self._cursor(operation, sql, params) as cursor:
+            return list(cursor.fetchall())
+
+    def execute(self, operation: str, sql: str, *params: object) -> int:
+        """Run a write; return the number of rows it changed (0 if the driver cannot tell)."""
+        with self._cursor(operation, sql, params) as cursor:
+            return max(int(cursor.rowcount), 0)
+
+    @contextmanager
+    def _cursor(self, operation: str, sql: str, params: tuple[object, ...]) -> Iterator[Any]:
+        # Cursors are closed at once: a SQL Server connection with a pending result set
+        # refuses the next statement ("connection is busy").
+        with translate_errors(self._engine, operation):
+            cursor = self._connection.cursor()
+            try:
+                self._on_statement()
+                cursor.execute(sql, params)
+                yield cursor
+            finally:
+                cursor.close()
+
+
+class SqlProjectionStore:
+    """``ProjectionStore`` on one open transaction."""
+
+    def __init__(
+        self, engine: Engine, connection: Connection, on_statement: Callable[[], None]
+    ) -> None:
+        self._engine = engine
+        self._statements = Statements(engine, connection, on_statement)
 
     def applied_offsets(self, consumer_group: str) -> dict[Partition, int]:
         rows = self._query("applied_offsets", consumer_group)
@@ -68,27 +101,10 @@ class SqlProjectionStore:
         return self._execute("purge_removal_markers", self._engine.timestamp(removed_before))
 
     def _query(self, statement: str, *params: object) -> list[Any]:
-        with self._cursor(statement, params) as cursor:
-            return list(cursor.fetchall())
+        return self._statements.query(statement, getattr(self._engine.sql, statement), *params)
 
     def _execute(self, statement: str, *params: object) -> int:
-        """Run a write; return the number of rows it changed (0 if the driver cannot tell)."""
-        with self._cursor(statement, params) as cursor:
-            return max(int(cursor.rowcount), 0)
-
-    @contextmanager
-    def _cursor(self, statement: str, params: tuple[object, ...]) -> Iterator[Any]:
-        # Cursors are closed at once: a SQL Server connection with a pending result set
-        # refuses the next statement ("connection is busy").
-        sql: str = getattr(self._engine.sql, statement)
-        with translate_errors(self._engine, statement):
-            cursor = self._connection.cursor()
-            try:
-                self._on_statement()
-                cursor.execute(sql, params)
-                yield cursor
-            finally:
-                cursor.close()
+        return self._statements.execute(statement, getattr(self._engine.sql, statement), *params)
 
 
 def _json(value: object) -> str:

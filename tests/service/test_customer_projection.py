@@ -180,7 +180,7 @@ def test_sql_statements_per_batch_do_not_grow_with_the_batch(
 class FlakyUnitOfWork:
     """A fake: fails on entry a given number of times, standing in for a Bank 2 outage."""
 
-    def __init__(self, real: Callable[[], UnitOfWork], failures: int) -> None:
+    def __init__(self, real: Callable[[], UnitOfWork[ProjectionStore]], failures: int) -> None:
         self.real, self.failures = real, failures
         self.store: ProjectionStore
 

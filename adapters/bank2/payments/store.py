@@ -8,8 +8,7 @@ customer messages, with the engine's own statement for it: their topic tells the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -18,7 +17,7 @@ import orjson
 
 from adapters.bank2.engine import Connection, Engine
 from adapters.bank2.payments import PaymentSql, mssql, mysql, postgresql, sqlite
-from adapters.bank2.sql_store import SqlBank2, SqlUnitOfWork, translate_errors
+from adapters.bank2.sql_store import SqlBank2, SqlUnitOfWork, Statements
 from domain.payments.transactions import Decision, Outcome, Status
 from service.payment_ports import StoredOutcome, UnanswerableRecord
 
@@ -49,8 +48,7 @@ class SqlPaymentStore:
         self, engine: Engine, connection: Connection, on_statement: Callable[[], None]
     ) -> None:
         self._engine = engine
-        self._connection = connection
-        self._on_statement = on_statement
+        self._statements = Statements(engine, connection, on_statement)
         self._sql = payment_sql(engine.name)
 
     def record_decisions(self, decisions: Sequence[Decision], now: datetime) -> None:
@@ -74,26 +72,10 @@ class SqlPaymentStore:
         self._execute("record_rejects", self._engine.sql.record_rejects, _json(rows), now)
 
     def _execute(self, operation: str, sql: str, rows_json: str, now: datetime) -> None:
-        with self._cursor(operation) as cursor:
-            self._on_statement()
-            cursor.execute(sql, (rows_json, self._engine.timestamp(now)))
+        self._statements.execute(operation, sql, rows_json, self._engine.timestamp(now))
 
     def _query(self, operation: str, sql: str, rows_json: str, now: datetime) -> list[Any]:
-        with self._cursor(operation) as cursor:
-            self._on_statement()
-            cursor.execute(sql, (rows_json, self._engine.timestamp(now)))
-            return list(cursor.fetchall())
-
-    @contextmanager
-    def _cursor(self, operation: str) -> Iterator[Any]:
-        # Closed at once: a SQL Server connection with a pending result set refuses the next
-        # statement ("connection is busy").
-        with translate_errors(self._engine, operation):
-            cursor = self._connection.cursor()
-            try:
-                yield cursor
-            finally:
-                cursor.close()
+        return self._statements.query(operation, sql, rows_json, self._engine.timestamp(now))
 
 
 def _json(value: object) -> str:
