@@ -17,8 +17,6 @@ import orjson
 
 from service.records import StreamRecord
 
-_ENVELOPE_KEYS = frozenset({"Offset", "Value"})
-
 
 def stream_records(events: Sequence[func.KafkaEvent]) -> list[StreamRecord]:
     """Turn the trigger's events into stream records, keeping the delivery order."""
@@ -29,23 +27,27 @@ def _stream_record(event: func.KafkaEvent) -> StreamRecord:
     body = event.get_body()
     envelope = _envelope(body)
     value = _message_value(envelope["Value"]) if envelope is not None else body
-    # The metadata arrays are authoritative; the envelope backs them up.
-    fallback = envelope or {}
-    topic = event.topic if event.topic is not None else fallback.get("Topic")
-    partition = event.partition if event.partition is not None else fallback.get("Partition")
-    offset = event.offset if event.offset is not None else fallback.get("Offset")
+    topic: object = event.topic
+    partition: object = event.partition
+    offset: object = event.offset
+    if topic is None or partition is None or offset is None:
+        # The metadata arrays are authoritative; the envelope backs them up.
+        fallback = envelope or {}
+        topic = fallback.get("Topic") if topic is None else topic
+        partition = fallback.get("Partition") if partition is None else partition
+        offset = fallback.get("Offset") if offset is None else offset
     if not isinstance(topic, str) or not isinstance(partition, int) or not isinstance(offset, int):
         # Without coordinates a message can be neither committed nor found again: that is a host
         # or binding fault, never a data problem, so the batch must fail loudly.
         raise TypeError("a Kafka event arrived without topic, partition and offset")
     key = event.key
     return StreamRecord(
-        topic=topic,
-        partition=partition,
-        offset=offset,
-        key=key.encode() if key is not None else None,
-        value=value,
-        timestamp=_timestamp(event.timestamp),
+        topic,
+        partition,
+        offset,
+        key.encode() if key is not None else None,
+        value,
+        _timestamp(event.timestamp),
     )
 
 
@@ -57,7 +59,7 @@ def _envelope(body: bytes) -> dict[str, object] | None:
         parsed = orjson.loads(body)
     except orjson.JSONDecodeError:
         return None
-    if isinstance(parsed, dict) and parsed.keys() >= _ENVELOPE_KEYS:
+    if type(parsed) is dict and "Offset" in parsed and "Value" in parsed:
         return parsed
     return None
 
@@ -65,7 +67,7 @@ def _envelope(body: bytes) -> dict[str, object] | None:
 def _message_value(value: object) -> bytes | None:
     if value is None:
         return None
-    if isinstance(value, str):
+    if type(value) is str:
         return value.encode()
     # An extension that inlines JSON values would hand us an object: keep its bytes equivalent.
     return orjson.dumps(value)

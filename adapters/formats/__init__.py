@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 import orjson
 
 from adapters.formats import canonical, debezium, legacy
+from adapters.formats.connect import UNKNOWN as _UNKNOWN
+from adapters.formats.connect import SchemaPrefixes
 from adapters.formats.fields import is_connect_wrapper, unwrap_connect_schema
 from domain.customers import CustomerChange, Rejection
 from domain.reasons import RejectReason
@@ -32,23 +34,42 @@ _SHAPES: tuple[tuple[_Matcher, _Decoder], ...] = (
     (canonical.matches, canonical.decode),
 )
 
+# The Connect schemas seen lately, so that their bytes are not parsed again: see connect.py.
+_SCHEMAS = SchemaPrefixes()
+
 __all__ = ["MAX_MESSAGE_BYTES", "decode_customer_record"]
 
 
 def decode_customer_record(record: StreamRecord) -> CustomerChange | Rejection | Tombstone:
     """Decode one customer message; oversized, unreadable and unknown ones are rejected."""
-    if record.value is None:
+    return decode_with_schemas(record, _SCHEMAS)
+
+
+def decode_with_schemas(
+    record: StreamRecord, schemas: SchemaPrefixes
+) -> CustomerChange | Rejection | Tombstone:
+    """``decode_customer_record`` with the Connect schemas known so far (and learning more)."""
+    value = record.value
+    if value is None:
         return Tombstone()
-    if len(record.value) > MAX_MESSAGE_BYTES:
+    if len(value) > MAX_MESSAGE_BYTES:
         return Rejection(RejectReason.OVERSIZED)
-    try:
-        message = orjson.loads(record.value)
-    except orjson.JSONDecodeError:
-        return Rejection(RejectReason.MALFORMED_JSON)
-    if is_connect_wrapper(message) and message["payload"] is None:
+    payload = schemas.payload(value)
+    if payload is _UNKNOWN:
+        try:
+            message = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return Rejection(RejectReason.MALFORMED_JSON)
+        if is_connect_wrapper(message):
+            schemas.learn(value, message["schema"])
+        payload = unwrap_connect_schema(message)
+        wrapped = payload is not message
+    else:
+        wrapped = True
+    if wrapped and payload is None:
         return Tombstone()  # the JsonConverter's rendering of a tombstone
     try:
-        return _decode_shape(unwrap_connect_schema(message), record)
+        return _decode_shape(payload, record)
     except (ValueError, TypeError, OverflowError, RecursionError) as error:
         # A decoder rejects what it knows to be wrong; this catches what nobody foresaw, so that
         # one message can never fail every redelivery of its batch and stall the partition.

@@ -1,8 +1,13 @@
 """Our own format, "customer event v1", specified by docs/customer-event.schema.json.
 
-The pydantic model reads only the fields this service needs (``extra="ignore"``): the Bank 1
-fields a producer may also send (CPF, e-mail, address...) are never parsed into our objects.
-Name, phone and state are passed on as sent; the domain judges them.
+Only the fields this service needs are read: the Bank 1 fields a producer may also send (CPF,
+e-mail, address...) are never parsed into our objects. Name, phone and state are passed on as
+sent; the domain judges them.
+
+The rules are those of the pydantic model in ``canonical_model`` (strict types, ``extra`` ignored).
+A plainly valid event, as producers send nearly all of them, is read here directly; any event
+this fast path is not sure of goes to the model itself, which decides its reject reason.
+tests/unit/formats/test_canonical_fast_path.py checks that both read every event alike.
 """
 
 from __future__ import annotations
@@ -10,20 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal, Self
-
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PlainValidator,
-    ValidationError,
-    model_validator,
-)
 
 from adapters.formats.fields import canonical_customer_id
 from domain.customers import CustomerChange, Rejection
-from domain.reasons import RejectReason
 from domain.versions import MAX_VERSION_PART, Version, VersionScheme
 from service.records import StreamRecord
 
@@ -33,14 +27,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
-def _customer_id(raw: object) -> str:
-    customer_id = canonical_customer_id(raw)
-    if customer_id is None:
-        raise ValueError("not a customer id")
-    return customer_id
-
-
-def _epoch_microseconds(text: object) -> int | None:
+def epoch_microseconds(text: object) -> int | None:
     """Microseconds since 1970 UTC; finer fractions are truncated, earlier instants refused."""
     if text is None:
         return None
@@ -53,50 +40,66 @@ def _epoch_microseconds(text: object) -> int | None:
     return microseconds
 
 
-class CustomerEventV1(BaseModel):
-    # Validation errors quote their input by default, and here the input is personal data.
-    model_config = ConfigDict(extra="ignore", frozen=True, strict=True, hide_input_in_errors=True)
-
-    customer_id: Annotated[str, PlainValidator(_customer_id)]
-    version: Annotated[int, Field(ge=0, le=MAX_VERSION_PART)] | None = None
-    updated_at: Annotated[int | None, PlainValidator(_epoch_microseconds)] = None  # in µs
-    status: Literal["A", "I"] = "A"
-    deleted: bool = False
-    telemarketing_opt_out: bool = False
-    name: Any = None
-    phone: Any = None
-    state: Any = None
-
-    @model_validator(mode="after")
-    def _versioned(self) -> Self:
-        if self.version is None and self.updated_at is None:
-            raise ValueError("needs version or updated_at")
-        return self
-
-
-# The first failing field decides the reason, in this order; the error text is never kept.
-_REASON_BY_FIELD = {
-    "customer_id": RejectReason.INVALID_CUSTOMER_ID,
-    "version": RejectReason.INVALID_VERSION,
-    "updated_at": RejectReason.INVALID_VERSION,
-}
-_REASON_ORDER = (
-    RejectReason.INVALID_CUSTOMER_ID,
-    RejectReason.INVALID_VERSION,
-    RejectReason.INVALID_FIELD,
-)
-
-
 def matches(message: Mapping[str, object]) -> bool:
     return "customer_id" in message
 
 
 def decode(message: Mapping[str, object], record: StreamRecord) -> CustomerChange | Rejection:
     """Decode one event. Its version orders it; the offset only breaks ties between equal ones."""
+    change = _plainly_valid(message, record)
+    return change if change is not None else decode_with_model(message, record)
+
+
+def _flag(message: Mapping[str, object], name: str) -> bool | None:
+    """A boolean field, false when absent; None for anything but JSON true or false."""
+    value = message.get(name, False)
+    return value if type(value) is bool else None
+
+
+def _plainly_valid(message: Mapping[str, object], record: StreamRecord) -> CustomerChange | None:
+    """The event if every field is plainly valid, as the model would read it; None if unsure."""
+    customer_id = canonical_customer_id(message.get("customer_id"))
+    version = message.get("version")
+    # Strict integers: JSON true and false are not versions.
+    if version is not None and (type(version) is not int or not 0 <= version <= MAX_VERSION_PART):
+        return None
     try:
-        event = CustomerEventV1.model_validate(message)
-    except ValidationError as error:
-        return Rejection(_reason(error))
+        updated_at = epoch_microseconds(message.get("updated_at"))
+    except (ValueError, OverflowError):
+        return None
+    status = message.get("status", "A")
+    active = True if status == "A" else False if status == "I" else None
+    deleted, opted_out = _flag(message, "deleted"), _flag(message, "telemarketing_opt_out")
+    if (
+        customer_id is None
+        or (version is None and updated_at is None)
+        or active is None
+        or deleted is None
+        or opted_out is None
+    ):
+        return None
+    return CustomerChange(
+        customer_id,
+        Version(VersionScheme.PRODUCER_COUNTER, (version or 0, updated_at or 0, record.offset)),
+        deleted=deleted,
+        active=active,
+        telemarketing_opt_out=opted_out,
+        name=message.get("name"),
+        phone=message.get("phone"),
+        state=message.get("state"),
+    )
+
+
+def decode_with_model(
+    message: Mapping[str, object], record: StreamRecord
+) -> CustomerChange | Rejection:
+    """The same reading by the pydantic model, which also names what is wrong with the event."""
+    from adapters.formats import canonical_model  # noqa: PLC0415 - see canonical_model
+
+    try:
+        event = canonical_model.CustomerEventV1.model_validate(message)
+    except canonical_model.ValidationError as error:
+        return Rejection(canonical_model.reject_reason(error))
     return CustomerChange(
         event.customer_id,
         Version(
@@ -110,14 +113,3 @@ def decode(message: Mapping[str, object], record: StreamRecord) -> CustomerChang
         phone=event.phone,
         state=event.state,
     )
-
-
-def _reason(error: ValidationError) -> RejectReason:
-    reasons = {_reason_of(detail["loc"]) for detail in error.errors(include_input=False)}
-    return next(reason for reason in _REASON_ORDER if reason in reasons)
-
-
-def _reason_of(location: tuple[int | str, ...]) -> RejectReason:
-    if not location:  # the model-level check: neither version nor updated_at
-        return RejectReason.INVALID_VERSION
-    return _REASON_BY_FIELD.get(str(location[0]), RejectReason.INVALID_FIELD)

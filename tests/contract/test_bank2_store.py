@@ -21,6 +21,7 @@ from domain.regions import Region
 from domain.versions import Version, VersionScheme
 from service.ports import RejectedRecord
 from service.records import Partition
+from service.retries import RetryPolicy
 from tests.support import columns_of, query
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -193,8 +194,11 @@ def test_two_writers_racing_on_the_same_customers_keep_the_newest_versions(
     def writer(versions: range) -> None:
         bank = open_bank2(engine_url)
         barrier.wait()
+        # Lock waits and deadlocks between the writers are transient: retried as the service does.
+        retry = RetryPolicy(attempts=10, first_delay_s=0.05, max_delay_s=0.5, budget_s=30.0)
         for n in versions:
-            write(bank, *(contact(c, n, f"Cliente {c} v{n}") for c in customers))
+            changes = [contact(c, n, f"Cliente {c} v{n}") for c in customers]
+            retry.run(lambda changes=changes: write(bank, *changes))  # type: ignore[misc]
         bank.close()
 
     threads = [

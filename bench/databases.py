@@ -1,0 +1,139 @@
+"""Scratch Bank 2 databases for one benchmark run, on every engine that can be reached.
+
+SQLite is a file in the run's work folder. PostgreSQL and MariaDB are fresh databases on the
+servers the tests use (``tests/engines.py``): 127.0.0.1 with the ``postgres`` and ``root`` users,
+overridable with ``BANK2_BENCH_POSTGRES_ADMIN_URL`` and ``BANK2_BENCH_MYSQL_ADMIN_URL`` (or the
+tests' ``BANK2_TEST_*_ADMIN_URL``). A server that cannot be reached is skipped, with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ENGINES = ("sqlite", "postgresql", "mariadb")
+
+_CONNECT_TIMEOUT_S = 5
+
+
+class EngineUnavailableError(Exception):
+    """The engine's server cannot be reached; the message names the error class only."""
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get(
+        "BANK2_BENCH_POSTGRES_ADMIN_URL",
+        os.environ.get(
+            "BANK2_TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
+
+
+def mysql_admin_url() -> str:
+    return os.environ.get(
+        "BANK2_BENCH_MYSQL_ADMIN_URL",
+        os.environ.get("BANK2_TEST_MYSQL_ADMIN_URL", "mysql://root@127.0.0.1:3306/mysql"),
+    )
+
+
+def _with_database(url: str, database: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{database}"))
+
+
+@contextmanager
+def scratch_database(engine: str, folder: Path, label: str) -> Iterator[str]:
+    """A ``BANK2_URL`` naming an empty database, dropped (or deleted) afterwards."""
+    if engine == "sqlite":
+        path = folder / f"{label}.db"
+        yield f"sqlite:///{path}"
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+    elif engine == "postgresql":
+        with _postgres_database() as url:
+            yield url
+    elif engine == "mariadb":
+        with _mysql_database() as url:
+            yield url
+    else:
+        raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+
+
+@contextmanager
+def _postgres_database() -> Iterator[str]:
+    import psycopg  # noqa: PLC0415 - only a PostgreSQL run needs the driver
+
+    admin_url = postgres_admin_url()
+    name = f"bank2_bench_{secrets.token_hex(6)}"
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_S)
+    except psycopg.Error as error:
+        raise EngineUnavailableError(type(error).__name__) from None
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield _with_database(admin_url, name)
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def _mysql_database() -> Iterator[str]:
+    import pymysql  # noqa: PLC0415 - only a MariaDB run needs the driver
+
+    admin_url = mysql_admin_url()
+    parts = urlsplit(admin_url)
+    name = f"bank2_bench_{secrets.token_hex(6)}"
+    try:
+        admin = pymysql.connect(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 3306,
+            user=parts.username or "root",
+            password=parts.password or "",
+            autocommit=True,
+            connect_timeout=_CONNECT_TIMEOUT_S,
+        )
+    except pymysql.err.Error as error:
+        raise EngineUnavailableError(type(error).__name__) from None
+    with admin:
+        admin.cursor().execute(f"CREATE DATABASE `{name}`")
+        try:
+            yield _with_database(admin_url, name)
+        finally:
+            admin.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+def log_position(engine: str, url: str) -> int | None:
+    """How many bytes the server has written to its transaction log so far, or None.
+
+    Server-wide: any other client writing at the same time is counted too. PostgreSQL's WAL and
+    InnoDB's redo log stand in for Azure SQL's transaction log, whose write rate is what each
+    service tier limits (docs/capacity.md).
+    """
+    if engine == "postgresql":
+        import psycopg  # noqa: PLC0415
+
+        with psycopg.connect(url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_S) as db:
+            row = db.execute("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint").fetchone()
+        return int(row[0]) if row else None
+    if engine == "mariadb":
+        import pymysql  # noqa: PLC0415
+
+        parts = urlsplit(url)
+        with (
+            pymysql.connect(
+                host=parts.hostname or "127.0.0.1",
+                port=parts.port or 3306,
+                user=parts.username or "root",
+                password=parts.password or "",
+                connect_timeout=_CONNECT_TIMEOUT_S,
+            ) as db,
+            db.cursor() as cursor,
+        ):
+            cursor.execute("SHOW GLOBAL STATUS LIKE 'Innodb_lsn_current'")
+            row = cursor.fetchone()
+        return int(row[1]) if row else None
+    return None

@@ -1,0 +1,131 @@
+"""What a benchmark run prints: a readable report as results arrive, then one JSON line."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+# The key prefix of each engine's default configuration in the JSON line; SQLite's has none.
+PREFIXES = {"sqlite": "", "postgresql": "pg_", "mariadb": "mariadb_"}
+
+_STAGE_NAMES = {
+    "convert": "KafkaTriggerConverter (worker)",
+    "envelope": "Kafka envelope -> stream records",
+    "decode": "decode message",
+    "validate_and_project": "validate and project",
+    "validate": "validate",
+    "write": "write Bank 2 (one transaction)",
+    "other": "telemetry, log, dead letters",
+}
+
+
+def say(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def describe_default(result: Mapping[str, Any]) -> None:
+    """The default configuration of one engine: both consumers side by side."""
+    naive = result.get("naive") or {}
+    ours_rate, naive_rate = result["events_per_s"], naive.get("events_per_s")
+    say(f"\n[{result['engine']}] {result['events']:,} events, batches of {result['batch_size']}")
+    say(f"  function     {ours_rate:>9,} events/s")
+    if naive_rate:
+        say(f"  naive        {naive_rate:>9,} events/s   ratio {ours_rate / naive_rate:.1f}x")
+    stages = result.get("stages_us") or {}
+    if stages:
+        say(f"  function, us per event (total {sum(stages.values()):.1f}):")
+        for name, micros in stages.items():
+            say(f"    {_STAGE_NAMES.get(name, name):<36}{micros:>8.2f}")
+    if naive:
+        say(f"  naive, us per event (total {sum(naive['stages_us'].values()):.1f}):")
+        for name, micros in naive["stages_us"].items():
+            say(f"    {_STAGE_NAMES.get(name, name):<36}{micros:>8.2f}")
+    trips = result.get("round_trips_per_batch")
+    if trips:
+        say(
+            f"  SQL round trips per batch: mean {trips['mean']}, min {trips['min']}, "
+            f"max {trips['max']} (BEGIN not counted); naive per event: "
+            f"{naive.get('round_trips_per_event', '-')}"
+        )
+    say(f"  host's envelopes (not counted): {result['host_us_not_counted']} us per event")
+    if "same_contacts" in result:
+        same = result["same_contacts"] and result["same_rejects"]
+        say(
+            f"  both Bank 2s hold the same {result['contacts']:,} contacts and rejects: "
+            f"{'yes' if same else 'NO'}"
+        )
+    say(f"  peak RSS {result['peak_rss_mb']} MB")
+
+
+def describe_sweep(title: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    say(f"\n{title}")
+    header = ("events", "batch", "events/s", "us/event", "trips/batch", "RSS MB", "log B/ev")
+    widths = (10, 6, 10, 9, 12, 7, 9)
+    say("  " + " ".join(f"{name:>{width}}" for name, width in zip(header, widths, strict=True)))
+    for row in rows:
+        trips = row.get("round_trips_per_batch") or {}
+        rate = row["events_per_s"]
+        say(
+            f"  {row['events']:>10,} {row['batch_size']:>6} {rate:>10,} {1e6 / rate:>9.1f} "
+            f"{trips.get('mean', '-'):>6}/{trips.get('max', '-'):<5} {row['peak_rss_mb']:>7} "
+            f"{row.get('log_bytes_per_event', '-'):>9}"
+        )
+
+
+def json_line(
+    defaults: Mapping[str, Mapping[str, Any]],
+    batch_sweeps: Mapping[str, Sequence[Mapping[str, Any]]],
+    event_sweep: Sequence[Mapping[str, Any]],
+    cold_import_ms: Mapping[str, float] | None,
+    skipped: Mapping[str, str],
+) -> dict[str, Any]:
+    """The figures others track, flat for the default configurations."""
+    line: dict[str, Any] = {}
+    for engine, prefix in PREFIXES.items():
+        result = defaults.get(engine)
+        if result is None:
+            if engine == "sqlite":
+                line.update(
+                    dict.fromkeys(
+                        (
+                            "events_per_s",
+                            "naive_events_per_s",
+                            "ratio",
+                            "round_trips_per_batch",
+                            "peak_rss_mb",
+                        )
+                    )
+                )
+            continue
+        naive = result.get("naive") or {}
+        rate, naive_rate = result["events_per_s"], naive.get("events_per_s")
+        trips = result.get("round_trips_per_batch") or {}
+        line[f"{prefix}events_per_s"] = rate
+        line[f"{prefix}naive_events_per_s"] = naive_rate
+        line[f"{prefix}ratio"] = round(rate / naive_rate, 2) if rate and naive_rate else None
+        line[f"{prefix}round_trips_per_batch"] = trips.get("mean")
+        line[f"{prefix}round_trips_per_batch_max"] = trips.get("max")
+        line[f"{prefix}peak_rss_mb"] = result["peak_rss_mb"]
+        line[f"{prefix}events"] = result["events"]
+        line[f"{prefix}batch_size"] = result["batch_size"]
+        line[f"{prefix}stages_us"] = result.get("stages_us")
+        line[f"{prefix}naive_stages_us"] = naive.get("stages_us")
+        line[f"{prefix}same_contacts"] = result.get("same_contacts")
+    line["batch_sweep"] = {
+        engine: {
+            str(row["batch_size"]): {
+                "events_per_s": row["events_per_s"],
+                "round_trips_per_batch_max": (row.get("round_trips_per_batch") or {}).get("max"),
+                "log_bytes_per_event": row.get("log_bytes_per_event"),
+            }
+            for row in rows
+        }
+        for engine, rows in batch_sweeps.items()
+    }
+    line["event_sweep"] = {
+        str(row["events"]): {"events_per_s": row["events_per_s"], "peak_rss_mb": row["peak_rss_mb"]}
+        for row in event_sweep
+    }
+    line["cold_import_ms"] = dict(cold_import_ms) if cold_import_ms else None
+    line["skipped"] = dict(skipped)
+    return line

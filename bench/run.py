@@ -1,0 +1,307 @@
+"""One benchmark configuration, in a process of its own: ``python -m bench.run '<json>'``.
+
+The function under test is ``function_app``'s own, indexed as the worker indexes it, with its
+cached composition root opening Bank 2 from ``BANK2_URL``. Each batch is built as the host
+delivers it (``demo.functions_host.kafka_batch``: the host's JSON envelopes, then the worker's
+``KafkaTriggerConverter``). The measured time is the converter's plus the function's; the host's
+own work (serialising envelopes, in .NET) is timed apart and not counted. The naive consumer, when
+asked for, then reads the same messages again, in the same process, into its own Bank 2.
+
+Prints one JSON object: throughput, seconds per stage, SQL round trips, outcomes, peak RSS.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import spool
+
+CONSUMER_GROUP = "telesales-bench"
+_US = 1e6
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    engine: str
+    url: str
+    naive_url: str | None  # None: no naive baseline in this run
+    spool: str
+    events: int
+    batch_size: int
+    stages: bool  # also time decoding apart, to split the function's time by stage
+
+    def to_json(self) -> str:
+        return json.dumps({name: getattr(self, name) for name in self.__slots__})
+
+    @classmethod
+    def from_json(cls, text: str) -> RunConfig:
+        return cls(**json.loads(text))
+
+
+@dataclass(slots=True)
+class _Clock:
+    """Seconds accumulated by the stages of the function's side."""
+
+    convert: float = 0.0  # KafkaTriggerConverter.decode, in the worker
+    host: float = 0.0  # the host's envelopes: not counted
+    function: float = 0.0  # the registered function, called with the converted batch
+    handle: float = 0.0  # CustomerProjection.handle inside it
+    write: float = 0.0  # the service's own measure of its Bank 2 transaction
+    envelope: float = 0.0  # stream_records, timed again apart
+    decode: float = 0.0  # decode_customer_record over the batch, timed again apart
+
+
+class _TimedConverter:
+    """``KafkaTriggerConverter`` as ``kafka_batch`` and ``user_function`` call it, timed."""
+
+    def __init__(self, converter: Any, clock: _Clock) -> None:
+        self._converter = converter
+        self._clock = clock
+
+    def decode(self, data: Any, *, trigger_metadata: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self._converter.decode(data, trigger_metadata=trigger_metadata)
+        finally:
+            self._clock.convert += time.perf_counter() - started
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._converter, name)
+
+
+def _prepare_environment(config: RunConfig) -> None:
+    os.environ.update(
+        BANK2_URL=config.url,
+        KAFKA_CONSUMER_GROUP=CONSUMER_GROUP,
+        KAFKA_CUSTOMERS_TOPIC=spool.TOPIC,
+        KAFKA_BROKER_LIST="localhost:9092",
+    )
+    # Local defaults: no dead-letter output to hand a second argument, no telemetry exporter.
+    for name in ("KAFKA_DEAD_LETTER_TOPIC", "APPLICATIONINSIGHTS_CONNECTION_STRING"):
+        os.environ.pop(name, None)
+
+
+class _Observed:
+    """The function under test, with probes that watch it and change nothing it does.
+
+    Three module attributes are wrapped, for this process only: the converter ``kafka_batch``
+    calls (to time it), the composition root's ``open_bank2`` (to count the statements of the
+    Bank 2 it opens) and the projection's ``handle`` (to time it and read its batch summary).
+    """
+
+    def __init__(self, clock: _Clock) -> None:
+        from adapters import composition  # noqa: PLC0415 - once the settings are in place
+        from demo import functions_host  # noqa: PLC0415
+
+        self.clock = clock
+        self.summaries: list[Any] = []
+        namespace = vars(functions_host)
+        namespace["KafkaTriggerConverter"] = _TimedConverter(
+            namespace["KafkaTriggerConverter"], clock
+        )
+        self.kafka_batch = functions_host.kafka_batch
+        opened: list[Any] = []
+        open_bank2 = vars(composition)["open_bank2"]
+
+        def observed_open_bank2(url: str) -> Any:
+            opened.append(open_bank2(url))
+            return opened[-1]
+
+        vars(composition)["open_bank2"] = observed_open_bank2
+        self.function, projection = _indexed_function()
+        handle = projection.handle
+
+        def observed_handle(records: Sequence[Any]) -> Any:
+            started = time.perf_counter()
+            summary = handle(records)
+            clock.handle += time.perf_counter() - started
+            self.summaries.append(summary)
+            return summary
+
+        vars(projection)["handle"] = observed_handle
+        self.bank2 = opened[0] if opened else None
+        if self.bank2 is not None:  # connected and migrated before the clock starts
+            self.bank2.acquire()
+            self.bank2.release(broken=False)
+
+    def statements(self) -> int:
+        return self.bank2.statements_executed if self.bank2 is not None else 0
+
+    def close(self) -> None:
+        if self.bank2 is not None:
+            self.bank2.close()
+
+
+def run(config: RunConfig) -> dict[str, Any]:
+    _prepare_environment(config)
+    from adapters.formats import decode_customer_record  # noqa: PLC0415
+    from adapters.kafka_batches import stream_records  # noqa: PLC0415
+    from bench.naive import NaiveConsumer, bank2_state  # noqa: PLC0415
+
+    clock = _Clock()
+    observed = _Observed(clock)
+    naive = NaiveConsumer(config.naive_url) if config.naive_url else None
+    round_trips: list[int] = []
+    outcomes: dict[str, int] = {}
+    batches = 0
+    for messages in spool.batches(Path(config.spool), config.events, config.batch_size):
+        converted_before = clock.convert
+        started = time.perf_counter()
+        events = observed.kafka_batch(messages)
+        clock.host += time.perf_counter() - started - (clock.convert - converted_before)
+        statements_before = observed.statements()
+        started = time.perf_counter()
+        observed.function(events)
+        clock.function += time.perf_counter() - started
+        batches += 1
+        round_trips.append(observed.statements() - statements_before)
+        _add_summaries(observed.summaries, clock, outcomes)
+        if config.stages:
+            _time_decoding(events, stream_records, decode_customer_record, clock)
+    result = _result(config, clock, batches, round_trips if observed.bank2 else [], outcomes)
+    observed.close()
+    if naive is not None:
+        # Then the same messages again, through the naive consumer alone: interleaved batch by
+        # batch, each consumer's Bank 2 writes slowed the other's down.
+        for messages in spool.batches(Path(config.spool), config.events, config.batch_size):
+            naive.consume(messages)
+        naive.close()
+        result["naive"] = _naive_result(naive, config.events)
+        ours, theirs = bank2_state(config.url), bank2_state(config.naive_url or "")
+        result["same_contacts"] = ours[0] == theirs[0]
+        result["same_rejects"] = ours[1] == theirs[1]
+        result["contacts"] = len(ours[0])
+    result["peak_rss_mb"] = _peak_rss_mb()
+    return result
+
+
+def _peak_rss_mb() -> float:
+    """This process image's peak resident memory.
+
+    Not ``ru_maxrss``: Linux carries it over ``exec`` from the parent that forked us, so it would
+    report the benchmark driver's memory, not this run's. ``VmHWM`` belongs to this image alone.
+    """
+    try:
+        with Path("/proc/self/status").open() as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _add_summaries(summaries: list[Any], clock: _Clock, outcomes: dict[str, int]) -> None:
+    for summary in summaries:
+        clock.write += getattr(summary, "write_seconds", 0.0)
+        for name, count in summary.as_fields().items():
+            outcomes[name] = outcomes.get(name, 0) + int(count)
+    summaries.clear()
+
+
+def _indexed_function() -> tuple[Callable[[Any], None], Any]:
+    import function_app  # noqa: PLC0415 - after the settings, as the host does
+    from demo.functions_host import user_function  # noqa: PLC0415
+
+    # Indexing warns that auth levels do not apply to non-HTTP functions: true, and not news.
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        function = user_function(function_app.app, "project_customers")
+    finally:
+        root.setLevel(level)
+    function_app.customer_projection.cache_clear()
+    return function, function_app.customer_projection()
+
+
+def _time_decoding(
+    events: Any, stream_records: Callable[[Any], Any], decode: Callable[[Any], Any], clock: _Clock
+) -> None:
+    started = time.perf_counter()
+    records = stream_records(events)
+    decoded_at = time.perf_counter()
+    for record in records:
+        decode(record)
+    clock.envelope += decoded_at - started
+    clock.decode += time.perf_counter() - decoded_at
+
+
+def _result(
+    config: RunConfig,
+    clock: _Clock,
+    batches: int,
+    round_trips: list[int],
+    outcomes: dict[str, int],
+) -> dict[str, Any]:
+    events = config.events
+    counted = clock.convert + clock.function
+    result: dict[str, Any] = {
+        "engine": config.engine,
+        "events": events,
+        "batch_size": config.batch_size,
+        "batches": batches,
+        "seconds": round(counted, 3),
+        "events_per_s": round(events / counted) if counted else None,
+        "host_us_not_counted": round(clock.host / events * _US, 2),
+        "round_trips_per_batch": (
+            {
+                "mean": round(sum(round_trips) / len(round_trips), 2),
+                "min": min(round_trips),
+                "max": max(round_trips),
+            }
+            if round_trips
+            else None
+        ),
+        "outcomes": outcomes,
+    }
+    if config.stages:
+        project = clock.handle - clock.write - clock.decode
+        other = clock.function - clock.handle - clock.envelope
+        stages = {
+            "convert": clock.convert,
+            "envelope": clock.envelope,
+            "decode": clock.decode,
+            "validate_and_project": project,
+            "write": clock.write,
+            "other": other,
+        }
+        result["stages_us"] = {name: round(s / events * _US, 2) for name, s in stages.items()}
+    return result
+
+
+def _naive_result(naive: Any, events: int) -> dict[str, Any]:
+    timings = naive.timings
+    return {
+        "events_per_s": round(events / timings.seconds) if timings.seconds else None,
+        "seconds": round(timings.seconds, 3),
+        "stages_us": {
+            "decode": round(timings.decode / events * _US, 2),
+            "validate": round(timings.validate / events * _US, 2),
+            "write": round(timings.write / events * _US, 2),
+        },
+        "round_trips_per_event": round(timings.round_trips / events, 2),
+        "outcomes": dict(timings.outcomes),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if len(arguments) != 1:
+        print("usage: python -m bench.run '<configuration as JSON>'", file=sys.stderr)
+        return 2
+    print(json.dumps(run(RunConfig.from_json(arguments[0]))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""The benchmark runs end to end on a tiny configuration and ends with a sane JSON line.
+
+Timing is never asserted: only that every figure is there, positive where it must be, that both
+consumers end with the same Bank 2, and that SQL round trips per batch stay bounded whatever the
+batch size.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYS = {"events_per_s", "naive_events_per_s", "ratio", "round_trips_per_batch", "peak_rss_mb"}
+# applied offsets, stored versions, contacts, rejects, offsets, the hourly purge, the commit
+MAX_STATEMENTS_PER_BATCH = 7
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
+    workdir = tmp_path_factory.mktemp("bench")
+    completed = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--engines",
+            "sqlite",
+            "--events",
+            "1200",
+            "--customers",
+            "300",
+            "--batch-sizes",
+            "1,64,1000",
+            "--sweep-events",
+            "400",
+            "--event-counts",
+            "300,900",
+            "--import-runs",
+            "1",
+            "--workdir",
+            str(workdir),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    lines = completed.stdout.strip().splitlines()
+    return completed.stdout, json.loads(lines[-1])
+
+
+def test_the_last_line_holds_the_tracked_figures(run: tuple[str, dict[str, Any]]) -> None:
+    _, line = run
+    assert line.keys() >= KEYS
+    assert line["events"] == 1200
+    assert line["batch_size"] == 500
+    assert line["events_per_s"] > 0
+    assert line["naive_events_per_s"] > 0
+    assert line["ratio"] > 0
+    assert 0 < line["peak_rss_mb"] < 1000
+    assert line["cold_import_ms"]["median"] > 0
+
+
+def test_both_consumers_end_with_the_same_bank2(run: tuple[str, dict[str, Any]]) -> None:
+    assert run[1]["same_contacts"] is True
+
+
+def test_every_stage_is_accounted_for(run: tuple[str, dict[str, Any]]) -> None:
+    _, line = run
+    assert set(line["stages_us"]) == {
+        "convert",
+        "envelope",
+        "decode",
+        "validate_and_project",
+        "write",
+        "other",
+    }
+    assert set(line["naive_stages_us"]) == {"decode", "validate", "write"}
+    assert all(micros > 0 for micros in line["naive_stages_us"].values())
+
+
+def test_round_trips_per_batch_do_not_grow_with_the_batch(run: tuple[str, dict[str, Any]]) -> None:
+    _, line = run
+    sweep = line["batch_sweep"]["sqlite"]
+    assert set(sweep) == {"1", "64", "1000"}
+    assert all(
+        0 < size["round_trips_per_batch_max"] <= MAX_STATEMENTS_PER_BATCH for size in sweep.values()
+    )
+    assert 0 < line["round_trips_per_batch"] <= MAX_STATEMENTS_PER_BATCH
+
+
+def test_the_event_sweep_reports_memory_for_each_count(run: tuple[str, dict[str, Any]]) -> None:
+    _, line = run
+    assert set(line["event_sweep"]) == {"300", "900"}
+    assert all(0 < point["peak_rss_mb"] < 1000 for point in line["event_sweep"].values())
+
+
+def test_unreached_engines_leave_no_figures(run: tuple[str, dict[str, Any]]) -> None:
+    _, line = run
+    assert not any(key.startswith(("pg_", "mariadb_")) for key in line)
+    assert line["skipped"] == {}
+
+
+def test_the_report_is_readable_before_the_json_line(run: tuple[str, dict[str, Any]]) -> None:
+    report, _ = run
+    assert "[sqlite] 1,200 events, batches of 500" in report
+    assert "both Bank 2s hold the same" in report
