@@ -27,10 +27,17 @@ def normalize_name(raw: object) -> str | None:
     if not isinstance(raw, str):
         return None
     spaced = _WHITESPACE.sub(" ", raw)
-    cleaned = "".join(char for char in spaced if not _is_control(char))
+    if spaced.isprintable():
+        # The common case, and a shortcut: every Cc, Cf and Cs character is unprintable, so there
+        # is nothing to remove, and whitespace is already collapsed to single spaces.
+        name = spaced.strip()
+    else:
+        cleaned = "".join(char for char in spaced if not _is_control(char))
+        name = _WHITESPACE.sub(" ", cleaned).strip()
     # Compose before measuring: "ç" sent decomposed is one character, not two; and the stored
-    # form is the one whose length is checked.
-    name = unicodedata.normalize("NFC", _WHITESPACE.sub(" ", cleaned).strip())
+    # form is the one whose length is checked. ASCII text is always composed.
+    if not name.isascii():
+        name = unicodedata.normalize("NFC", name)
     # U+FFFD is what a UTF-8 decoder leaves of bytes in another encoding ("Jo\xe3o" in Latin-1):
     # the real name is lost, and storing the replacement would show telesales a garbled one.
     if not 1 <= len(name) <= MAX_NAME_LENGTH or _REPLACEMENT_CHARACTER in name:

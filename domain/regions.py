@@ -2,6 +2,7 @@
 
 import unicodedata
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Region(StrEnum):
@@ -94,6 +95,8 @@ _REGION_BY_AREA_CODE: dict[int, Region] = {
 }
 
 
+# Producers spell a few dozen states a few ways each; the cache is bounded against any others.
+@lru_cache(maxsize=1024)
 def region_of_state(state: str) -> Region | None:
     """The region of a state given as UF ("SP") or name ("São Paulo", "sao paulo"), else None."""
     return _REGION_BY_STATE.get(_fold(state))

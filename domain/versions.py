@@ -12,7 +12,7 @@ generation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 _PART_DIGITS = 20  # hexadecimal digits: 80 bits, enough for a SQL Server LSN
@@ -35,21 +35,25 @@ class Version:
 
     scheme: VersionScheme
     parts: tuple[int, ...]
+    # The fixed-width text form: its lexicographic order is the version order. Computed once:
+    # the service and the store read it several times per event.
+    key: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not 1 <= len(self.parts) <= _PARTS:
-            msg = f"a version has 1 to {_PARTS} parts, got {len(self.parts)}"
+        parts = self.parts
+        if not 1 <= len(parts) <= _PARTS:
+            msg = f"a version has 1 to {_PARTS} parts, got {len(parts)}"
             raise ValueError(msg)
-        if any(not 0 <= part <= MAX_VERSION_PART for part in self.parts):
-            msg = "version parts must be non-negative and fit in 80 bits"
-            raise ValueError(msg)
-        # Pad so that (5,) and (5, 0) are one version, in comparisons and in ``key`` alike.
-        object.__setattr__(self, "parts", self.parts + (0,) * (_PARTS - len(self.parts)))
-
-    @property
-    def key(self) -> str:
-        """The fixed-width text form: its lexicographic order is the version order."""
-        return f"{int(self.scheme)}" + "".join(f"{part:0{_PART_DIGITS}x}" for part in self.parts)
+        for part in parts:
+            if not 0 <= part <= MAX_VERSION_PART:
+                msg = "version parts must be non-negative and fit in 80 bits"
+                raise ValueError(msg)
+        if len(parts) < _PARTS:
+            # Pad so that (5,) and (5, 0) are one version, in comparisons and in ``key`` alike.
+            parts += (0,) * (_PARTS - len(parts))
+            object.__setattr__(self, "parts", parts)
+        digits = "".join(f"{part:0{_PART_DIGITS}x}" for part in parts)
+        object.__setattr__(self, "key", f"{int(self.scheme)}{digits}")
 
 
 VERSION_KEY_LENGTH = 1 + _PART_DIGITS * _PARTS

@@ -194,12 +194,14 @@ def _not_yet_applied(
     projected: Sequence[_Projected], applied: dict[Partition, int]
 ) -> list[_Projected]:
     """Drop records at or below their partition's stored offset, and repeats within the batch."""
-    seen: set[tuple[Partition, int]] = set()
+    # Plain tuples as keys: a Partition built and hashed per record costs more than the rest.
+    last_applied = {(p.topic, p.partition): offset for p, offset in applied.items()}
+    seen: set[tuple[str, int, int]] = set()
     fresh: list[_Projected] = []
     for item in projected:
         record = item.record
-        position = (record.stream, record.offset)
-        if record.offset <= applied.get(record.stream, -1) or position in seen:
+        position = (record.topic, record.partition, record.offset)
+        if record.offset <= last_applied.get(position[:2], -1) or position in seen:
             continue
         seen.add(position)
         fresh.append(item)
@@ -207,9 +209,13 @@ def _not_yet_applied(
 
 
 def _offset_spans(items: Sequence[_Projected]) -> dict[Partition, tuple[int, int]]:
-    spans: dict[Partition, tuple[int, int]] = {}
+    spans: dict[tuple[str, int], tuple[int, int]] = {}
     for item in items:
-        stream, offset = item.record.stream, item.record.offset
-        first, last = spans.get(stream, (offset, offset))
-        spans[stream] = (min(first, offset), max(last, offset))
-    return spans
+        record = item.record
+        stream, offset = (record.topic, record.partition), record.offset
+        span = spans.get(stream)
+        if span is None:
+            spans[stream] = (offset, offset)
+        elif not span[0] <= offset <= span[1]:
+            spans[stream] = (min(span[0], offset), max(span[1], offset))
+    return {Partition(topic, partition): span for (topic, partition), span in spans.items()}
