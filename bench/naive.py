@@ -22,11 +22,8 @@ from adapters.bank2.engine import Connection, Engine
 from adapters.bank2.urls import open_bank2
 from adapters.formats import decode_customer_record
 from demo.functions_host import KafkaMessage
-from domain.customers import Contact, ContactChange, CustomerChange, Rejection, Removal
-from domain.names import normalize_name
+from domain.customers import Contact, ContactChange, CustomerChange, Rejection, project
 from domain.phones import parse_brazilian_phone_with_library
-from domain.reasons import RejectReason
-from domain.regions import Region, region_of_area_code, region_of_state
 from service.records import StreamRecord, Tombstone
 
 _SELECT = "SELECT version FROM contact_state WHERE customer_id = ?"
@@ -156,34 +153,9 @@ class NaiveConsumer:
 
 
 def validate(change: CustomerChange) -> ContactChange | Rejection:
-    """The telesales rules of ``domain.customers.project``, written out as a first version would:
-    the phone goes to the phonenumbers library on every message, without a cache or fast path."""
-    if change.removes_contact:
-        return Removal(change.customer_id, change.version)
-    name = normalize_name(change.name)
-    if name is None:
-        return _rejected(change, RejectReason.INVALID_NAME)
-    phone = (
-        parse_brazilian_phone_with_library(change.phone) if isinstance(change.phone, str) else None
-    )
-    if phone is None:
-        return _rejected(change, RejectReason.INVALID_PHONE)
-    region = _region(change.state, phone.area_code)
-    if region is None:
-        return _rejected(change, RejectReason.INVALID_STATE)
-    return Contact(change.customer_id, change.version, name, phone.e164, region)
-
-
-def _rejected(change: CustomerChange, reason: RejectReason) -> Rejection:
-    return Rejection(reason, Removal(change.customer_id, change.version, withdrawn=True))
-
-
-def _region(state: object, area_code: int) -> Region | None:
-    if state is None or (isinstance(state, str) and not state.strip()):
-        return region_of_area_code(area_code)
-    if not isinstance(state, str):
-        return None
-    return region_of_state(state)
+    """The same telesales rules, with the phone sent to the phonenumbers library on every message,
+    as a first version would: no cache, no fast path."""
+    return project(change, parse_phone=parse_brazilian_phone_with_library)
 
 
 def bank2_state(url: str) -> tuple[frozenset[tuple[str, str, str, str]], int]:
