@@ -4,7 +4,7 @@ For each message: parse it, validate it, ``SELECT`` whether the customer exists,
 or ``INSERT``, commit, next message. It reads the same messages with the same decoders, applies
 the same telesales rules (the phone checked by the phonenumbers library itself on every message,
 as a first version does), and opens Bank 2 through the same engine, so with the same connection
-settings (SQLite's WAL and ``synchronous=NORMAL``, PostgreSQL's and MariaDB's session options).
+settings (SQLite's WAL and ``synchronous=FULL``, PostgreSQL's and MariaDB's session options).
 Offsets are committed to Kafka, not to Bank 2, as such a consumer does: no offset table writes.
 
 At the end its Bank 2 must hold exactly the contacts the function's does; the benchmark checks it.

@@ -18,6 +18,7 @@ from enum import IntEnum
 _PART_DIGITS = 20  # hexadecimal digits: 80 bits, enough for a SQL Server LSN
 _PARTS = 3
 MAX_VERSION_PART = 16**_PART_DIGITS - 1
+_KEY_FORMAT = "{:d}" + f"{{:0{_PART_DIGITS}x}}" * _PARTS  # scheme, then each part
 
 
 class VersionScheme(IntEnum):
@@ -44,16 +45,14 @@ class Version:
         if not 1 <= len(parts) <= _PARTS:
             msg = f"a version has 1 to {_PARTS} parts, got {len(parts)}"
             raise ValueError(msg)
-        for part in parts:
-            if not 0 <= part <= MAX_VERSION_PART:
-                msg = "version parts must be non-negative and fit in 80 bits"
-                raise ValueError(msg)
+        if min(parts) < 0 or max(parts) > MAX_VERSION_PART:
+            msg = "version parts must be non-negative and fit in 80 bits"
+            raise ValueError(msg)
         if len(parts) < _PARTS:
             # Pad so that (5,) and (5, 0) are one version, in comparisons and in ``key`` alike.
             parts += (0,) * (_PARTS - len(parts))
             object.__setattr__(self, "parts", parts)
-        digits = "".join(f"{part:0{_PART_DIGITS}x}" for part in parts)
-        object.__setattr__(self, "key", f"{int(self.scheme)}{digits}")
+        object.__setattr__(self, "key", _KEY_FORMAT.format(self.scheme, *parts))
 
 
 VERSION_KEY_LENGTH = 1 + _PART_DIGITS * _PARTS

@@ -138,8 +138,8 @@ class CustomerProjection:
         summary = BatchSummary(events=len(projected))
         now = self._clock()
         with self._unit_of_work() as uow:
-            applied = uow.store.applied_offsets(self._consumer_group)
-            fresh = _not_yet_applied(projected, applied)
+            delivery = _sort_by_offsets(projected, uow.store.applied_offsets(self._consumer_group))
+            fresh = delivery.fresh
             summary.duplicates = len(projected) - len(fresh)
 
             changes: list[ContactChange] = []
@@ -174,10 +174,9 @@ class CustomerProjection:
             if rejects:
                 uow.store.record_rejects(rejects, now)
             summary.rejected_records = rejects
-            summary.offsets = _offset_spans(projected)
-            advanced = {stream: last for stream, (_, last) in _offset_spans(fresh).items()}
-            if advanced:
-                uow.store.advance_offsets(self._consumer_group, advanced, now)
+            summary.offsets = delivery.spans
+            if delivery.advanced:
+                uow.store.advance_offsets(self._consumer_group, delivery.advanced, now)
             purging = self._purge_due(now)
             if purging:
                 uow.store.purge_removal_markers(now - self._marker_retention)
@@ -190,32 +189,43 @@ class CustomerProjection:
         return self._last_purge is None or now - self._last_purge >= self._purge_interval
 
 
-def _not_yet_applied(
-    projected: Sequence[_Projected], applied: dict[Partition, int]
-) -> list[_Projected]:
-    """Drop records at or below their partition's stored offset, and repeats within the batch."""
-    # Plain tuples as keys: a Partition built and hashed per record costs more than the rest.
+@dataclass(frozen=True, slots=True)
+class _Delivery:
+    fresh: list[_Projected]  # records not applied yet, each once, in delivery order
+    spans: dict[Partition, tuple[int, int]]  # first and last offset delivered, per partition
+    advanced: dict[Partition, int]  # the last fresh offset, per partition that has one
+
+
+def _sort_by_offsets(projected: Sequence[_Projected], applied: dict[Partition, int]) -> _Delivery:
+    """Drop records at or below their partition's stored offset, and repeats within the batch.
+
+    One pass, with plain tuples and lists as keys and spans: this runs for every record, and a
+    ``Partition`` or a new span tuple per record costs more than the rest of the loop.
+    """
     last_applied = {(p.topic, p.partition): offset for p, offset in applied.items()}
+    spans: dict[tuple[str, int], list[int]] = {}
+    newest_fresh: dict[tuple[str, int], int] = {}
     seen: set[tuple[str, int, int]] = set()
     fresh: list[_Projected] = []
     for item in projected:
         record = item.record
-        position = (record.topic, record.partition, record.offset)
-        if record.offset <= last_applied.get(position[:2], -1) or position in seen:
-            continue
-        seen.add(position)
-        fresh.append(item)
-    return fresh
-
-
-def _offset_spans(items: Sequence[_Projected]) -> dict[Partition, tuple[int, int]]:
-    spans: dict[tuple[str, int], tuple[int, int]] = {}
-    for item in items:
-        record = item.record
         stream, offset = (record.topic, record.partition), record.offset
         span = spans.get(stream)
         if span is None:
-            spans[stream] = (offset, offset)
-        elif not span[0] <= offset <= span[1]:
-            spans[stream] = (min(span[0], offset), max(span[1], offset))
-    return {Partition(topic, partition): span for (topic, partition), span in spans.items()}
+            spans[stream] = [offset, offset]
+        elif offset > span[1]:
+            span[1] = offset
+        elif offset < span[0]:
+            span[0] = offset
+        position = (*stream, offset)
+        if offset <= last_applied.get(stream, -1) or position in seen:
+            continue
+        seen.add(position)
+        fresh.append(item)
+        if offset > newest_fresh.get(stream, -1):
+            newest_fresh[stream] = offset
+    return _Delivery(
+        fresh,
+        {Partition(*stream): (first, last) for stream, (first, last) in spans.items()},
+        {Partition(*stream): last for stream, last in newest_fresh.items()},
+    )
