@@ -94,6 +94,37 @@ def test_a_write_larger_than_any_parameter_limit_is_one_statement(bank2: SqlBank
     assert len(contacts(bank2)) == 3000
 
 
+# How each engine's EXPLAIN names a lookup by the contact_state primary key, and a full scan.
+_KEY_LOOKUP_PLANS = {
+    "sqlite": ("EXPLAIN QUERY PLAN ", "USING INDEX", "SCAN contact_state"),
+    "postgresql": ("EXPLAIN ", "contact_state_pk", "Seq Scan on contact_state"),
+    "mysql": ("EXPLAIN ", "PRIMARY", "'contact_state', 'ALL'"),
+}
+
+
+def test_looking_up_a_batchs_stored_versions_probes_the_key_not_the_table(
+    bank2: SqlBank2,
+) -> None:
+    # A batch must cost the same in a Bank 2 of a thousand customers or of ten million: the
+    # lookup goes through the primary key, whatever the planner's statistics say so far.
+    if bank2.engine.name not in _KEY_LOOKUP_PLANS:
+        pytest.skip(f"no plan check for {bank2.engine.name}")
+    explain, key_lookup, full_scan = _KEY_LOOKUP_PLANS[bank2.engine.name]
+    write(bank2, *(contact(str(n), 1) for n in range(5000)))
+    ids = '["' + '", "'.join(str(n) for n in range(0, 5000, 10)) + '"]'
+    sql = bank2.engine.sql.stored_versions.replace("?1", "?")
+    connection = bank2.acquire()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(explain + sql, (ids,))
+        plan = "\n".join(str(row) for row in cursor.fetchall())
+        connection.rollback()
+    finally:
+        bank2.release(broken=False)
+    assert key_lookup in plan
+    assert full_scan not in plan
+
+
 def test_removal_hides_the_contact_and_leaves_a_marker_without_personal_data(
     bank2: SqlBank2,
 ) -> None:
