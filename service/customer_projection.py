@@ -14,13 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from domain.batches import newer_than_stored, newest_per_customer
+from domain.batches import newest_per_customer
 from domain.customers import (
     Contact,
     ContactChange,
     CustomerChange,
     Rejection,
-    Removal,
     project,
 )
 from domain.reasons import RejectReason
@@ -161,16 +160,8 @@ class CustomerProjection:
                     changes.append(outcome)
 
             newest, summary.superseded = newest_per_customer(changes)
-            stored = uow.store.stored_versions([change.customer_id for change in newest])
-            to_write, summary.stale = newer_than_stored(newest, stored)
-            summary.upserted = sum(isinstance(change, Contact) for change in to_write)
-            summary.withdrawn = sum(
-                isinstance(change, Removal) and change.withdrawn for change in to_write
-            )
-            summary.removed = len(to_write) - summary.upserted - summary.withdrawn
-
-            if to_write:
-                uow.store.write_contacts(to_write, now)
+            written = uow.store.write_contacts(newest, now) if newest else set()
+            _count_writes(summary, newest, written)
             if rejects:
                 uow.store.record_rejects(rejects, now)
             summary.rejected_records = rejects
@@ -187,6 +178,22 @@ class CustomerProjection:
 
     def _purge_due(self, now: datetime) -> bool:
         return self._last_purge is None or now - self._last_purge >= self._purge_interval
+
+
+def _count_writes(
+    summary: BatchSummary, newest: Sequence[ContactChange], written: set[str]
+) -> None:
+    """Count what the store wrote; the changes it did not write were stale (not newer)."""
+    summary.stale = len(newest) - len(written)
+    for change in newest:
+        if change.customer_id not in written:
+            continue
+        if isinstance(change, Contact):
+            summary.upserted += 1
+        elif change.withdrawn:
+            summary.withdrawn += 1
+        else:
+            summary.removed += 1
 
 
 @dataclass(frozen=True, slots=True)

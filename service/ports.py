@@ -6,7 +6,7 @@ unit of work, so everything a batch writes commits together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -34,12 +34,9 @@ class ProjectionStore(Protocol):
         """The last offset applied per partition for this consumer group."""
         ...
 
-    def stored_versions(self, customer_ids: Collection[str]) -> dict[str, str]:
-        """The version key Bank 2 holds for each of these customers that it knows."""
-        ...
-
-    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> None:
-        """Upsert contacts and leave removal markers; never overwrite a newer version."""
+    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:
+        """Upsert contacts and leave removal markers where the change is newer than what Bank 2
+        holds; return the ids of the customers written. A change not newer changes nothing."""
         ...
 
     def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:

@@ -23,8 +23,12 @@ class ProjectionSql:
     """
 
     applied_offsets: str  # (consumer_group) -> rows of (topic, kafka_partition, last_offset)
-    stored_versions: str  # (customer_ids_json) -> rows of (customer_id, version)
-    write_contacts: str  # (rows_json, now); rows: [id, version, name, phone, region, removed]
+    # Rows are [id, version, name, phone, region, removed]. Where stored_versions is None, the
+    # upsert returns the customer_id of each row it inserted or updated (RETURNING).
+    write_contacts: str  # (rows_json, now)
+    # None where write_contacts returns the ids it wrote. Otherwise the stored versions are
+    # read first, and only the newer changes are sent (then they are the ones written).
+    stored_versions: str | None  # (customer_ids_json) -> rows of (customer_id, version)
     record_rejects: str  # (rows_json, now); rows: [topic, partition, offset, reason]
     advance_offsets: str  # (consumer_group, rows_json, now); rows: [topic, partition, offset]
     purge_removal_markers: str  # (removed_before)

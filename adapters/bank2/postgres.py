@@ -42,13 +42,6 @@ SELECT topic, kafka_partition, last_offset
 FROM consumer_offsets
 WHERE consumer_group = %s
 """,
-    # = ANY over an array probes the primary key once per id whatever the statistics say; an
-    # IN (subquery) was planned as a hash join over a sequential scan while the table was young.
-    stored_versions="""
-SELECT customer_id, version
-FROM contact_state
-WHERE customer_id = ANY (ARRAY(SELECT jsonb_array_elements_text(%s::jsonb)))
-""",
     # The newest version of each customer in the batch, the first one on a tie: what SQLite keeps
     # when it applies the rows one after the other.
     write_contacts="""
@@ -77,7 +70,10 @@ ON CONFLICT (customer_id) DO UPDATE SET
     region = excluded.region, removed_at = excluded.removed_at,
     updated_at = excluded.updated_at
 WHERE excluded.version > t.version
+RETURNING t.customer_id
 """,
+    # The upsert's RETURNING names the rows it wrote: no need to read the versions first.
+    stored_versions=None,
     # DO NOTHING also skips a key repeated within the batch, so the first record of a message,
     # in this batch or an earlier one, is the one kept.
     record_rejects="""

@@ -1,8 +1,9 @@
 """The customer projection's store and unit of work over any DB-API engine.
 
-Every method sends one statement, whatever the number of rows: the rows travel as a single
-JSON text parameter that the engine expands set-wise (``json_each``, ``OPENJSON``...). A batch
-therefore costs a constant number of round trips.
+Every method sends one statement, whatever the number of rows (two for writing contacts where
+the engine's upsert cannot return the rows it wrote): the rows travel as a single JSON text
+parameter that the engine expands set-wise (``json_each``, ``OPENJSON``...). A batch therefore
+costs a constant number of round trips.
 
 A unit of work hands out the customer projection's store by default; another bounded context
 (the payment processor) passes its own store factory and gets the same connection handling,
@@ -12,7 +13,7 @@ transaction, error translation and statement counting.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from types import TracebackType
@@ -21,6 +22,7 @@ from typing import Any, Generic, Self, TypeVar
 import orjson
 
 from adapters.bank2.engine import Connection, Engine
+from domain.batches import newer_than_stored
 from domain.customers import Contact, ContactChange
 from service.ports import RejectedRecord, StoreError, TransientStoreError
 from service.records import Partition
@@ -77,15 +79,24 @@ class SqlProjectionStore:
         rows = self._query("applied_offsets", consumer_group)
         return {Partition(topic, int(partition)): int(offset) for topic, partition, offset in rows}
 
-    def stored_versions(self, customer_ids: Collection[str]) -> dict[str, str]:
-        if not customer_ids:
-            return {}
-        rows = self._query("stored_versions", _json(list(customer_ids)))
-        return dict(rows)
-
-    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> None:
-        rows = [_contact_row(change) for change in changes]
-        self._execute("write_contacts", _json(rows), self._engine.timestamp(now))
+    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:
+        probe = self._engine.sql.stored_versions
+        if probe is not None:
+            # This engine's upsert cannot name the rows it changed: read the stored versions
+            # first and send only the newer changes, which are then the ones written.
+            ids = _json([change.customer_id for change in changes])
+            stored = dict(self._statements.query("stored_versions", probe, ids))
+            changes, _ = newer_than_stored(changes, stored)
+        if not changes:
+            return set()
+        rows = _json([_contact_row(change) for change in changes])
+        now_param = self._engine.timestamp(now)
+        if probe is not None:
+            self._execute("write_contacts", rows, now_param)
+            return {change.customer_id for change in changes}
+        return {
+            str(customer_id) for (customer_id,) in self._query("write_contacts", rows, now_param)
+        }
 
     def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:
         rows = [[r.topic, r.partition, r.offset, str(r.reason)] for r in rejects]

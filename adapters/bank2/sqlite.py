@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from adapters.bank2.migrations import migrations_for
 
 # SQLite's JSON functions expand the batch's single JSON parameter into rows. ``WHERE true`` is
 # required before ON CONFLICT when the rows come from a SELECT (SQLite's parsing ambiguity).
-SQL = ProjectionSql(
+# This is the form for SQLite before 3.35, which has no RETURNING: the versions are read first.
+PROBING_SQL = ProjectionSql(
     applied_offsets="""
         SELECT topic, kafka_partition, last_offset
         FROM consumer_offsets WHERE consumer_group = ?1
@@ -54,6 +56,16 @@ SQL = ProjectionSql(
         DELETE FROM contact_state WHERE removed_at IS NOT NULL AND removed_at < ?1
     """,
 )
+
+# From SQLite 3.35, the upsert returns the rows it inserted or updated (not those its WHERE
+# skipped), so a batch needs no read of the stored versions first.
+RETURNING_SQL = replace(
+    PROBING_SQL,
+    write_contacts=PROBING_SQL.write_contacts.rstrip() + "\n        RETURNING customer_id\n",
+    stored_versions=None,
+)
+_RETURNING_FROM = (3, 35, 0)
+SQL = RETURNING_SQL if sqlite3.sqlite_version_info >= _RETURNING_FROM else PROBING_SQL
 
 _BUSY_TIMEOUT_S = 5.0  # well under STATEMENT_TIMEOUT_S: a locked file is retried as transient
 _TRANSIENT_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})

@@ -53,12 +53,16 @@ def migration_batches() -> dict[str, str]:
     }
 
 
+# A field and its documented parameters: ``name: str  # (a, b) ...`` (or ``str | None``).
+_DOCUMENTED_FIELD = r"^\s*(\w+): str(?: \| None)?\s+#\s*\(([^)]*)\)"
+
+
 def documented_parameters(cls: type) -> dict[str, list[str]]:
     """The positional parameters each field's comment documents: ``name: str  # (a, b) ...``."""
     source = inspect.getsource(cls)
     return {
         name: [p.strip() for p in params.split(",") if p.strip()]
-        for name, params in re.findall(r"^\s*(\w+): str\s+#\s*\(([^)]*)\)", source, re.MULTILINE)
+        for name, params in re.findall(_DOCUMENTED_FIELD, source, re.MULTILINE)
     }
 
 

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+from adapters.bank2.sqlite import PROBING_SQL, SqliteEngine
 from adapters.bank2.urls import open_bank2
+from domain.customers import Contact
+from domain.regions import Region
+from domain.versions import Version, VersionScheme
 from tests.support import query
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 _SYNCHRONOUS_FULL = 2
 
@@ -20,3 +30,40 @@ def test_a_committed_batch_is_on_disk_before_the_function_returns(tmp_path: Path
         assert query(bank2, "PRAGMA synchronous") == [(_SYNCHRONOUS_FULL,)]
     finally:
         bank2.close()
+
+
+def test_before_sqlite_3_35_versions_are_read_first_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite before 3.35 has no RETURNING: the store reads the stored versions (through the
+    # primary key), then sends only the newer changes.
+    monkeypatch.setattr(SqliteEngine, "sql", PROBING_SQL)
+    bank2 = open_bank2(f"sqlite:///{tmp_path / 'bank2.db'}")
+    try:
+        before = bank2.statements_executed
+        with bank2.unit_of_work() as uow:
+            assert uow.store.write_contacts([contact("1", 2), contact("2", 1)], NOW) == {"1", "2"}
+            assert uow.store.write_contacts([contact("1", 1), contact("3", 1)], NOW) == {"3"}
+            uow.commit()
+        assert bank2.statements_executed - before == 5  # read, write; read, write; commit
+        assert query(bank2, "SELECT customer_id, version FROM contact_state ORDER BY 1") == [
+            ("1", v(2).key),
+            ("2", v(1).key),
+            ("3", v(1).key),
+        ]
+        with sqlite3.connect(tmp_path / "bank2.db") as reader:
+            probe = "EXPLAIN QUERY PLAN " + (PROBING_SQL.stored_versions or "")
+            plan = str(reader.execute(probe, ('["1", "2"]',)).fetchall())
+        reader.close()
+        assert "USING INDEX" in plan
+        assert "SCAN contact_state" not in plan
+    finally:
+        bank2.close()
+
+
+def v(n: int) -> Version:
+    return Version(VersionScheme.PRODUCER_COUNTER, (n,))
+
+
+def contact(customer_id: str, n: int) -> Contact:
+    return Contact(customer_id, v(n), "Maria Souza", "+5511987654321", Region.SUDESTE)
