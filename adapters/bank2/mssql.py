@@ -56,16 +56,6 @@ SELECT topic, kafka_partition, last_offset
 FROM dbo.consumer_offsets
 WHERE consumer_group = ?;
 """,
-    # The ids form a JSON array of strings: OPENJSON's [value] is each one, unquoted.
-    stored_versions="""
-DECLARE @customer_ids_json NVARCHAR(MAX) = ?;
-SELECT customer_id, version
-FROM dbo.contact_state
-WHERE customer_id IN (
-    SELECT j.[value] COLLATE Latin1_General_BIN2
-    FROM OPENJSON(@customer_ids_json) AS j
-);
-""",
     # OPENJSON's default schema gives each row's JSON text ([value]) and its position in the
     # array ([key]), the tie-breaker for equal versions. (OPENJSON ... WITH over one row's array
     # would iterate the row's elements instead, so its fields are read with JSON_VALUE.)
@@ -103,8 +93,12 @@ WHEN MATCHED AND s.version > t.version THEN UPDATE SET
 WHEN NOT MATCHED THEN
     INSERT (customer_id, version, name, phone, region, removed_at, updated_at)
     VALUES (s.customer_id, s.version, s.name, s.phone, s.region,
-            CASE WHEN s.removed = 1 THEN @now END, @now);
+            CASE WHEN s.removed = 1 THEN @now END, @now)
+OUTPUT inserted.customer_id;
 """,
+    # MERGE's OUTPUT names the rows it inserted or updated (not those its AND condition
+    # skipped): no need to read the stored versions first.
+    stored_versions=None,
     # A message rejected twice keeps its first record: only missing keys are inserted.
     record_rejects="""
 DECLARE @rows_json NVARCHAR(MAX) = ?;

@@ -38,7 +38,11 @@ def parse(sql: str) -> list[exp.Expression]:
 
 def statements() -> dict[str, str]:
     """Every statement the engine sends: the projection's and each connection's setup."""
-    found = {f"sql.{f.name}": getattr(SQL, f.name) for f in dataclasses.fields(SQL)}
+    found = {
+        f"sql.{f.name}": getattr(SQL, f.name)
+        for f in dataclasses.fields(SQL)
+        if getattr(SQL, f.name) is not None  # stored_versions: MERGE ... OUTPUT makes it unneeded
+    }
     found |= {
         f"session.{f.name}": getattr(SESSION_SQL, f.name) for f in dataclasses.fields(SESSION_SQL)
     }
@@ -109,6 +113,8 @@ def test_statements_take_the_documented_parameters_in_the_documented_order(
     documented = documented_parameters(cls)
     assert set(documented) == {f.name for f in dataclasses.fields(cls)}
     for name, parameters in documented.items():
+        if getattr(holder, name) is None:
+            continue
         trees = parse(getattr(holder, name))
         placeholders = [p for tree in trees for p in tree.find_all(exp.Placeholder)]
         assert len(placeholders) == len(parameters), name
@@ -140,8 +146,21 @@ def test_every_write_is_one_merge_under_a_range_lock_ending_with_a_semicolon() -
         assert sql.rstrip().endswith(";"), name
 
 
+def test_the_contact_merge_outputs_exactly_the_ids_of_the_rows_it_wrote() -> None:
+    # The store counts as written the ids this returns, so the versions are never read first.
+    assert SQL.stored_versions is None
+    (merge,) = [tree for tree in parse(SQL.write_contacts) if isinstance(tree, exp.Merge)]
+    returning = merge.args.get("returning")
+    assert returning is not None
+    assert returning.sql("tsql") == "OUTPUT inserted.customer_id"
+    # Only a newer version updates: the rows skipped by this condition are not output.
+    assert "WHEN MATCHED AND s.version > t.version THEN UPDATE" in " ".join(
+        SQL.write_contacts.split()
+    )
+
+
 def test_text_keys_are_compared_in_the_binary_collation() -> None:
-    for name in ("stored_versions", "write_contacts", "record_rejects", "advance_offsets"):
+    for name in ("write_contacts", "record_rejects", "advance_offsets"):
         collations = {
             c.expression.name
             for tree in parse(getattr(SQL, name))
@@ -151,7 +170,7 @@ def test_text_keys_are_compared_in_the_binary_collation() -> None:
 
 
 def test_rows_travel_as_one_json_parameter_expanded_by_openjson() -> None:
-    for name in ("stored_versions", "write_contacts", "record_rejects", "advance_offsets"):
+    for name in ("write_contacts", "record_rejects", "advance_offsets"):
         trees = parse(getattr(SQL, name))
         assert any(tree.find(exp.OpenJSON) for tree in trees), name
         json_types = [
