@@ -18,7 +18,6 @@ from enum import IntEnum
 _PART_DIGITS = 20  # hexadecimal digits: 80 bits, enough for a SQL Server LSN
 _PARTS = 3
 MAX_VERSION_PART = 16**_PART_DIGITS - 1
-_KEY_FORMAT = "{:d}" + f"{{:0{_PART_DIGITS}x}}" * _PARTS  # scheme, then each part
 
 
 class VersionScheme(IntEnum):
@@ -52,7 +51,11 @@ class Version:
             # Pad so that (5,) and (5, 0) are one version, in comparisons and in ``key`` alike.
             parts += (0,) * (_PARTS - len(parts))
             object.__setattr__(self, "parts", parts)
-        object.__setattr__(self, "key", _KEY_FORMAT.format(self.scheme, *parts))
+        # %-formatting and a looked-up scheme digit: this runs once per event, and formatting
+        # the IntEnum itself costs more than the rest of the version together.
+        object.__setattr__(self, "key", _SCHEME_DIGITS[self.scheme] + _PARTS_FORMAT % parts)
 
 
+_SCHEME_DIGITS = {scheme: str(int(scheme)) for scheme in VersionScheme}
+_PARTS_FORMAT = f"%0{_PART_DIGITS}x" * _PARTS
 VERSION_KEY_LENGTH = 1 + _PART_DIGITS * _PARTS
