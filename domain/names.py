@@ -26,14 +26,17 @@ def normalize_name(raw: object) -> str | None:
     """
     if not isinstance(raw, str):
         return None
-    spaced = _WHITESPACE.sub(" ", raw)
-    if spaced.isprintable():
-        # The common case, and a shortcut: every Cc, Cf and Cs character is unprintable, so there
-        # is nothing to remove, and whitespace is already collapsed to single spaces.
-        name = spaced.strip()
+    # Shortcuts for the common cases: every Cc, Cf and Cs character is unprintable, and so is
+    # all whitespace but the plain space.
+    if raw.isprintable() and "  " not in raw:
+        name = raw.strip()  # nothing to remove or collapse
     else:
-        cleaned = "".join(char for char in spaced if not _is_control(char))
-        name = _WHITESPACE.sub(" ", cleaned).strip()
+        spaced = _WHITESPACE.sub(" ", raw)
+        if spaced.isprintable():
+            name = spaced.strip()  # nothing left to remove
+        else:
+            cleaned = "".join(char for char in spaced if not _is_control(char))
+            name = _WHITESPACE.sub(" ", cleaned).strip()
     # Compose before measuring: "ç" sent decomposed is one character, not two; and the stored
     # form is the one whose length is checked. ASCII text is always composed.
     if not name.isascii():

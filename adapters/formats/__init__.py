@@ -15,7 +15,7 @@ import orjson
 from adapters.formats import canonical, debezium, legacy
 from adapters.formats.connect import UNKNOWN as _UNKNOWN
 from adapters.formats.connect import SchemaPrefixes
-from adapters.formats.fields import is_connect_wrapper, unwrap_connect_schema
+from adapters.formats.fields import is_connect_wrapper
 from domain.customers import CustomerChange, Rejection
 from domain.reasons import RejectReason
 from service.records import StreamRecord, Tombstone
@@ -60,10 +60,12 @@ def decode_with_schemas(
             message = orjson.loads(value)
         except orjson.JSONDecodeError:
             return Rejection(RejectReason.MALFORMED_JSON)
-        if is_connect_wrapper(message):
+        wrapped = is_connect_wrapper(message)
+        if wrapped:
             schemas.learn(value, message["schema"])
-        payload = unwrap_connect_schema(message)
-        wrapped = payload is not message
+            payload = message["payload"]
+        else:
+            payload = message
     else:
         wrapped = True
     if wrapped and payload is None:
