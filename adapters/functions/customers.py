@@ -20,6 +20,7 @@ from azure.functions.decorators.function_app import FunctionBuilder
 from adapters import telemetry
 from adapters.composition import build_customer_projection
 from adapters.dead_letters import dead_letter_payload
+from adapters.functions.garbage import freeze_long_lived_objects
 from adapters.kafka_batches import stream_records
 from adapters.kafka_bindings import BATCH_RETRY, KafkaBindings
 from adapters.settings import Settings
@@ -33,7 +34,9 @@ logger = logging.getLogger("telesales.customers")
 def customer_projection() -> CustomerProjection:
     """Built on the first batch, then reused: settings read and Bank 2 opened once per worker."""
     telemetry.configure_from_environment()
-    return build_customer_projection(Settings.from_environment())
+    projection = build_customer_projection(Settings.from_environment())
+    freeze_long_lived_objects()
+    return projection
 
 
 @cache

@@ -15,6 +15,7 @@ import azure.functions as func
 
 from adapters import telemetry
 from adapters.composition import build_payment_processing
+from adapters.functions.garbage import freeze_long_lived_objects
 from adapters.kafka_batches import stream_records
 from adapters.kafka_bindings import BATCH_RETRY, KafkaBindings
 from adapters.payment_results import dead_letters_payload, results_payload
@@ -29,7 +30,9 @@ logger = logging.getLogger("telesales.payments")
 def payment_processing() -> PaymentProcessing:
     """Built on the first batch, then reused: its own connection to its database."""
     telemetry.configure_from_environment()
-    return build_payment_processing(PaymentSettings.from_environment())
+    processing = build_payment_processing(PaymentSettings.from_environment())
+    freeze_long_lived_objects()
+    return processing
 
 
 def process_transaction_batch(
