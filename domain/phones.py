@@ -21,6 +21,7 @@ from phonenumbers import PhoneMetadata, PhoneNumberDesc, PhoneNumberType
 _BRAZIL = "BR"
 _BRAZIL_COUNTRY_CODE = 55
 _MAX_INPUT_LENGTH = 40  # after trimming: longer text is not a phone number someone typed
+_MAX_CACHED_INPUT_LENGTH = 64  # before trimming
 # The only letters a phone may contain: a "tel:" label, and "0xx" as Brazilians write "any
 # carrier" in "(0xx11) 98765-4321".
 _LABEL = "tel"
@@ -47,6 +48,14 @@ def parse_brazilian_phone(raw: str) -> BrazilianPhone | None:
     there: the library would dial them on a keypad, turning a masked "98765-XXXX" into a
     stranger's number, and it knows "ext" but not "ramal", so extensions are refused alike.
     """
+    # Updates repeat a customer's phone, so answers are cached; text too long to be a typed
+    # number is answered without being kept, so the cache stays small (8,192 short strings).
+    if len(raw) <= _MAX_CACHED_INPUT_LENGTH:
+        return _parse_typed_cached(raw)
+    return _parse_typed(raw)
+
+
+def _parse_typed(raw: str) -> BrazilianPhone | None:
     typed = raw.strip()
     if len(typed) > _MAX_INPUT_LENGTH:
         return None
@@ -58,6 +67,9 @@ def parse_brazilian_phone(raw: str) -> BrazilianPhone | None:
     return _parse(typed)
 
 
+_parse_typed_cached = lru_cache(maxsize=8_192)(_parse_typed)
+
+
 def parse_brazilian_phone_with_library(raw: str) -> BrazilianPhone | None:
     """The same answer as ``parse_brazilian_phone``, from the library alone, on every call.
 
@@ -66,7 +78,7 @@ def parse_brazilian_phone_with_library(raw: str) -> BrazilianPhone | None:
     typed = raw.strip()
     if len(typed) > _MAX_INPUT_LENGTH or _has_letters(typed):
         return None
-    return _parse.__wrapped__(typed)
+    return _parse(typed)
 
 
 # --- the fast path --------------------------------------------------------------------------
@@ -184,9 +196,7 @@ def _diallable(national: str) -> bool:
 
 
 # Whatever the fast path leaves (letters such as "tel:" or "0xx", full-width digits, tabs, invalid
-# numbers) is parsed by the library; updates repeat a customer's phone, so answers are cached.
-# At most 8,192 short strings (about 2 MB): only trimmed input of at most 40 characters gets here.
-@lru_cache(maxsize=8_192)
+# numbers) is parsed by the library.
 def _parse(typed: str) -> BrazilianPhone | None:
     try:
         number = phonenumbers.parse(typed, _BRAZIL)
