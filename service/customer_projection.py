@@ -1,8 +1,9 @@
 """The customer projection service: one batch of stream records into Bank 2, in one transaction.
 
 Delivery semantics: a batch is all-or-nothing. Decoding and the domain rules run first, outside
-any transaction; then one transaction reads the applied offsets and stored versions, writes the
-contacts, removal markers, rejects and the new offsets, and commits. If it cannot commit, the
+any transaction; then one transaction reads the applied offsets, writes the contacts and removal
+markers newer than what Bank 2 holds (the store says which it wrote), the rejects and the new
+offsets, and commits. If it cannot commit, the
 batch fails and Kafka redelivers it; the offsets stored with the rows make the redelivery harmless.
 """
 
@@ -184,11 +185,10 @@ def _count_writes(
     summary: BatchSummary, newest: Sequence[ContactChange], written: set[str]
 ) -> None:
     """Count what the store wrote; the changes it did not write were stale (not newer)."""
-    summary.stale = len(newest) - len(written)
     for change in newest:
         if change.customer_id not in written:
-            continue
-        if isinstance(change, Contact):
+            summary.stale += 1
+        elif isinstance(change, Contact):
             summary.upserted += 1
         elif change.withdrawn:
             summary.withdrawn += 1

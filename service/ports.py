@@ -36,7 +36,11 @@ class ProjectionStore(Protocol):
 
     def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:
         """Upsert contacts and leave removal markers where the change is newer than what Bank 2
-        holds; return the ids of the customers written. A change not newer changes nothing."""
+        holds; return the ids of the customers written. A change not newer changes nothing.
+
+        Where the store reads the stored versions before its upsert (MySQL), a concurrent writer
+        can still make the upsert skip a change it reports written: Bank 2 stays right, only
+        the stale count is low by that much."""
         ...
 
     def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:

@@ -112,7 +112,7 @@ WHERE removed_at IS NOT NULL AND removed_at < %s::timestamptz
 )
 
 # READ COMMITTED is enough: every statement above is one atomic conditional upsert (or delete)
-# per row, and the batch's reads (applied offsets, stored versions) only let the service skip
+# per row, and the batch's read (applied offsets) only lets the service skip
 # work early, never decide alone what is written. It is named explicitly so that a server whose
 # default is SERIALIZABLE behaves the same (and does not fail batches with 40001 needlessly).
 # SET LOCAL scopes the limits to this transaction, so they also hold behind a pooler in

@@ -45,7 +45,16 @@ class Statements:
 
     def query(self, operation: str, sql: str, *params: object) -> list[Any]:
         with self._cursor(operation, sql, params) as cursor:
-            return list(cursor.fetchall())
+            # A T-SQL batch may answer with row counts before its rows (results without
+            # columns), and an error raised after the rows arrives only with the next result:
+            # both are read here, inside the error translation, so no failure goes unseen.
+            nextset = getattr(cursor, "nextset", None)  # sqlite3 has none: one result only
+            while cursor.description is None and nextset is not None and nextset():
+                pass
+            rows = list(cursor.fetchall())
+            while nextset is not None and nextset():
+                pass
+            return rows
 
     def execute(self, operation: str, sql: str, *params: object) -> int:
         """Run a write; return the number of rows it changed (0 if the driver cannot tell)."""
@@ -80,6 +89,8 @@ class SqlProjectionStore:
         return {Partition(topic, int(partition)): int(offset) for topic, partition, offset in rows}
 
     def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:
+        if not changes:
+            return set()
         probe = self._engine.sql.stored_versions
         if probe is not None:
             # This engine's upsert cannot name the rows it changed: read the stored versions
@@ -87,8 +98,8 @@ class SqlProjectionStore:
             ids = _json([change.customer_id for change in changes])
             stored = dict(self._statements.query("stored_versions", probe, ids))
             changes, _ = newer_than_stored(changes, stored)
-        if not changes:
-            return set()
+            if not changes:
+                return set()
         rows = _json([_contact_row(change) for change in changes])
         now_param = self._engine.timestamp(now)
         if probe is not None:

@@ -64,7 +64,7 @@ RETURNING_SQL = replace(
     write_contacts=PROBING_SQL.write_contacts.rstrip() + "\n        RETURNING customer_id\n",
     stored_versions=None,
 )
-_RETURNING_FROM = (3, 35, 0)
+_RETURNING_FROM = (3, 35, 4)  # RETURNING came in 3.35.0; 3.35.4 fixed a defect in it
 SQL = RETURNING_SQL if sqlite3.sqlite_version_info >= _RETURNING_FROM else PROBING_SQL
 
 _BUSY_TIMEOUT_S = 5.0  # well under STATEMENT_TIMEOUT_S: a locked file is retried as transient
