@@ -1,7 +1,7 @@
 """``python -m bench``: measure the customer projection, print a report and one JSON line.
 
-    python -m bench            # about ten minutes: SQLite, PostgreSQL and MariaDB when reachable
-    python -m bench --quick    # about a minute
+    python -m bench            # a few minutes: SQLite, PostgreSQL and MariaDB when reachable
+    python -m bench --quick    # under a minute
     python -m bench --help     # every count can be set
 
 See README ("Performance") for what is measured and docs/capacity.md for what the figures mean.

@@ -44,7 +44,8 @@ class _Counts:
     customers: int
 
 
-# About ten minutes on a 2-core machine with both servers; --quick about one.
+# About three minutes on a 2-core machine with both servers (ten on a slower one); --quick
+# under half a minute.
 _DEFAULT = _Counts(
     events=100_000,
     server_events=20_000,
@@ -98,7 +99,7 @@ def parse_plan(argv: Sequence[str] | None) -> Plan:
         "The last line printed is one JSON object.",
     )
     parser.add_argument(
-        "--quick", action="store_true", help="small counts: about a minute instead of ten"
+        "--quick", action="store_true", help="small counts: seconds instead of minutes"
     )
     parser.add_argument(
         "--engines", type=_engines, default=ENGINES, help="comma-separated (default: all)"
