@@ -3,8 +3,8 @@
 Delivery semantics: a batch is all-or-nothing. Decoding and the domain rules run first, outside
 any transaction; then one transaction reads the applied offsets, writes the contacts and removal
 markers newer than what Bank 2 holds (the store says which it wrote), the rejects and the new
-offsets, and commits. If it cannot commit, the
-batch fails and Kafka redelivers it; the offsets stored with the rows make the redelivery harmless.
+offsets, and commits. If it cannot commit, the batch fails and Kafka redelivers it; the offsets
+stored with the rows make the redelivery harmless.
 """
 
 from __future__ import annotations
