@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 ENGINES = ("sqlite", "postgresql", "mariadb")
 
 _CONNECT_TIMEOUT_S = 5
+_PREFIX = "bank2_bench"
 
 
 class EngineUnavailableError(Exception):
@@ -40,7 +41,8 @@ def mysql_admin_url() -> str:
     )
 
 
-def _with_database(url: str, database: str) -> str:
+def with_database(url: str, database: str) -> str:
+    """The same server URL, naming another database."""
     return urlunsplit(urlsplit(url)._replace(path=f"/{database}"))
 
 
@@ -53,21 +55,24 @@ def scratch_database(engine: str, folder: Path, label: str) -> Iterator[str]:
         for suffix in ("", "-wal", "-shm", "-journal"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
     elif engine == "postgresql":
-        with _postgres_database() as url:
+        with postgres_database(postgres_admin_url(), _PREFIX) as url:
             yield url
     elif engine == "mariadb":
-        with _mysql_database() as url:
+        with mysql_database(mysql_admin_url(), _PREFIX) as url:
             yield url
     else:
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
 
 
 @contextmanager
-def _postgres_database() -> Iterator[str]:
+def postgres_database(admin_url: str, prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database named ``<prefix>_<random>``, dropped afterwards.
+
+    Raises ``EngineUnavailableError`` when the server cannot be reached. The tests use it too.
+    """
     import psycopg  # noqa: PLC0415 - only a PostgreSQL run needs the driver
 
-    admin_url = postgres_admin_url()
-    name = f"bank2_bench_{secrets.token_hex(6)}"
+    name = f"{prefix}_{secrets.token_hex(6)}"
     try:
         admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_S)
     except psycopg.Error as error:
@@ -75,18 +80,21 @@ def _postgres_database() -> Iterator[str]:
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
-            yield _with_database(admin_url, name)
+            yield with_database(admin_url, name)
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager
-def _mysql_database() -> Iterator[str]:
+def mysql_database(admin_url: str, prefix: str) -> Iterator[str]:
+    """A fresh MySQL/MariaDB database named ``<prefix>_<random>``, dropped afterwards.
+
+    Raises ``EngineUnavailableError`` when the server cannot be reached. The tests use it too.
+    """
     import pymysql  # noqa: PLC0415 - only a MariaDB run needs the driver
 
-    admin_url = mysql_admin_url()
     parts = urlsplit(admin_url)
-    name = f"bank2_bench_{secrets.token_hex(6)}"
+    name = f"{prefix}_{secrets.token_hex(6)}"
     try:
         admin = pymysql.connect(
             host=parts.hostname or "127.0.0.1",
@@ -101,7 +109,7 @@ def _mysql_database() -> Iterator[str]:
     with admin:
         admin.cursor().execute(f"CREATE DATABASE `{name}`")
         try:
-            yield _with_database(admin_url, name)
+            yield with_database(admin_url, name)
         finally:
             admin.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
 

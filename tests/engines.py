@@ -11,13 +11,14 @@ before each test.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from bench import databases as scratch
+from bench.databases import EngineUnavailableError
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "BANK2_TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -26,60 +27,35 @@ MYSQL_ADMIN_URL = os.environ.get("BANK2_TEST_MYSQL_ADMIN_URL", "mysql://root@127
 MSSQL_URL = os.environ.get("BANK2_TEST_MSSQL_URL")
 
 ENGINES = ["sqlite", "postgresql", "mariadb"] + (["mssql"] if MSSQL_URL else [])
+_PREFIX = "bank2_test"
 
 
-def _unavailable(engine: str, error: Exception) -> None:
-    reason = f"{engine} server unreachable: {type(error).__name__}"
+def _unavailable(engine: str, error: EngineUnavailableError) -> None:
+    reason = f"{engine} server unreachable: {error}"
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI must test every engine; .ci/run starts the servers)")
     pytest.skip(reason)
 
 
-def with_database(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{database}"))
+@contextmanager
+def _reachable(engine: str) -> Iterator[None]:
+    """Turn an unreachable server into a skip, or a failure under CI."""
+    try:
+        yield
+    except EngineUnavailableError as error:
+        _unavailable(engine, error)
 
 
 @contextmanager
 def postgres_database() -> Iterator[str]:
-    import psycopg  # noqa: PLC0415 - only the PostgreSQL tests need the driver
-
-    name = f"bank2_test_{secrets.token_hex(6)}"
-    try:
-        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as error:
-        _unavailable("PostgreSQL", error)
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield with_database(POSTGRES_ADMIN_URL, name)
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with _reachable("PostgreSQL"), scratch.postgres_database(POSTGRES_ADMIN_URL, _PREFIX) as url:
+        yield url
 
 
 @contextmanager
 def mysql_database() -> Iterator[str]:
-    import pymysql  # noqa: PLC0415 - only the MariaDB tests need the driver
-
-    name = f"bank2_test_{secrets.token_hex(6)}"
-    parts = urlsplit(MYSQL_ADMIN_URL)
-    try:
-        admin = pymysql.connect(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 3306,
-            user=parts.username or "root",
-            password=parts.password or "",
-            autocommit=True,
-            connect_timeout=5,
-        )
-    except pymysql.err.OperationalError as error:
-        _unavailable("MariaDB", error)
-    with admin:
-        admin.cursor().execute(f"CREATE DATABASE `{name}`")
-        try:
-            yield with_database(MYSQL_ADMIN_URL, name)
-        finally:
-            admin.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
+    with _reachable("MariaDB"), scratch.mysql_database(MYSQL_ADMIN_URL, _PREFIX) as url:
+        yield url
 
 
 @contextmanager

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+
+from service.ports import StoreError
 
 # Every engine fails a stalled attempt within these bounds, so that an invocation's retries stay
 # inside the Kafka consumer's max.poll.interval.ms (tests/function/test_retry_budget.py adds it up).
@@ -71,3 +75,26 @@ class Engine(Protocol):
 
     @property
     def driver_errors(self) -> tuple[type[BaseException], ...]: ...
+
+
+def import_driver(module: str, engine: str, install: str) -> Any:
+    """The engine's DB-API driver, imported when first needed, so that a Bank 2 on another engine
+    never loads it; a missing one is a store error that says how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise StoreError(f"Bank 2 ({engine}) cannot load {module}: {install}") from error
+
+
+def loaded_driver(module: str) -> Any | None:
+    """The driver if it can be imported, else None: to classify an error without requiring it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def close_quietly(connection: Any) -> None:
+    """Close a connection that may be half-open; it is dropped either way."""
+    with contextlib.suppress(Exception):
+        connection.close()

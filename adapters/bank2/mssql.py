@@ -18,6 +18,9 @@ from adapters.bank2.engine import (
     STATEMENT_TIMEOUT_S,
     Connection,
     ProjectionSql,
+    close_quietly,
+    import_driver,
+    loaded_driver,
 )
 from adapters.bank2.migrations import Migration, migrations_for
 from adapters.bank2.mssql_auth import (
@@ -258,12 +261,12 @@ class MssqlEngine:
 
     @property
     def driver_errors(self) -> tuple[type[BaseException], ...]:
-        pyodbc = _loaded_pyodbc()
+        pyodbc = loaded_driver("pyodbc")
         # Without pyodbc no driver error can exist, and ``except ()`` catches nothing.
         return (pyodbc.Error,) if pyodbc is not None else ()
 
     def connect(self) -> Connection:
-        pyodbc = _import_pyodbc()
+        pyodbc = import_driver("pyodbc", "mssql", "install unixODBC and Microsoft ODBC Driver 18")
         # Without this check a missing driver surfaces as SQLSTATE 01000, native error 0.
         installed = pyodbc.drivers()
         if self.target.driver not in installed:
@@ -285,7 +288,7 @@ class MssqlEngine:
             _migrate(connection, migrations_for("mssql"))
             connection.commit()
         except BaseException:
-            _close_quietly(connection)
+            close_quietly(connection)
             raise
         return opened
 
@@ -304,7 +307,7 @@ class MssqlEngine:
             return True
         if sqlstate is not None and (sqlstate.startswith("08") or sqlstate in _TRANSIENT_SQLSTATES):
             return True
-        pyodbc = _loaded_pyodbc()
+        pyodbc = loaded_driver("pyodbc")
         return pyodbc is not None and isinstance(error, pyodbc.OperationalError)
 
     def describe(self, error: BaseException) -> str:
@@ -426,27 +429,3 @@ def _first_row(cursor: Any) -> Any:
     if row is None:
         raise StoreError("Bank 2 (mssql) setup query returned no row")
     return row
-
-
-def _close_quietly(connection: Any) -> None:
-    # Closing a half-open connection may fail; it is dropped either way.
-    with contextlib.suppress(Exception):
-        connection.close()
-
-
-def _import_pyodbc() -> Any:
-    try:
-        import pyodbc  # noqa: PLC0415 - lazy: needs the ODBC driver manager's shared library
-    except ImportError as error:
-        raise StoreError(
-            "Bank 2 (mssql) cannot load pyodbc: install unixODBC and Microsoft ODBC Driver 18"
-        ) from error
-    return pyodbc
-
-
-def _loaded_pyodbc() -> Any:
-    try:
-        import pyodbc  # noqa: PLC0415 - lazy, see _import_pyodbc
-    except ImportError:
-        return None
-    return pyodbc

@@ -14,13 +14,18 @@ this module stays cheap.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from adapters.bank2.engine import Connection, ProjectionSql
+from adapters.bank2.engine import (
+    Connection,
+    ProjectionSql,
+    close_quietly,
+    import_driver,
+    loaded_driver,
+)
 from adapters.bank2.migrations import Migration, migrations_for
 from service.ports import StoreError, TransientStoreError
 
@@ -320,12 +325,12 @@ class MysqlEngine:
 
     @property
     def driver_errors(self) -> tuple[type[BaseException], ...]:
-        pymysql = _loaded_pymysql()
+        pymysql = loaded_driver("pymysql")
         # Without PyMySQL no driver error can exist, and ``except ()`` catches nothing.
         return (pymysql.err.MySQLError,) if pymysql is not None else ()
 
     def connect(self) -> Connection:
-        pymysql = _import_pymysql()
+        pymysql = import_driver("pymysql", "mysql", "pip install PyMySQL")
         connection = pymysql.connect(**self._connect_options())
         opened: Connection = connection
         try:
@@ -335,7 +340,7 @@ class MysqlEngine:
             _migrate(connection, migrations_for("mysql"))
             connection.commit()
         except BaseException:
-            _close_quietly(connection)
+            close_quietly(connection)
             raise
         return opened
 
@@ -351,7 +356,7 @@ class MysqlEngine:
         return moment.astimezone(UTC).replace(tzinfo=None)
 
     def is_transient(self, error: BaseException) -> bool:
-        pymysql = _loaded_pymysql()
+        pymysql = loaded_driver("pymysql")
         # Raised by PyMySQL itself when the connection is already closed.
         if pymysql is not None and isinstance(error, pymysql.err.InterfaceError):
             return True
@@ -460,25 +465,3 @@ def split_statements(script: str) -> list[str]:
     """
     code = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("--"))
     return [part.strip() for part in code.split(";") if part.strip()]
-
-
-def _close_quietly(connection: Any) -> None:
-    # Closing a half-open connection may fail; it is dropped either way.
-    with contextlib.suppress(Exception):
-        connection.close()
-
-
-def _import_pymysql() -> Any:
-    try:
-        import pymysql  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415 - lazy
-    except ImportError as error:
-        raise StoreError("Bank 2 (mysql) cannot load PyMySQL: pip install PyMySQL") from error
-    return pymysql
-
-
-def _loaded_pymysql() -> Any:
-    try:
-        import pymysql  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415 - lazy
-    except ImportError:
-        return None
-    return pymysql

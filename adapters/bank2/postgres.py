@@ -8,14 +8,18 @@ importing this module stays cheap where another engine is configured.
 
 from __future__ import annotations
 
-import contextlib
 from datetime import UTC, datetime
 from typing import Any, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from adapters.bank2.engine import Connection, ProjectionSql
+from adapters.bank2.engine import (
+    Connection,
+    ProjectionSql,
+    close_quietly,
+    import_driver,
+    loaded_driver,
+)
 from adapters.bank2.migrations import Migration, migrations_for
-from service.ports import StoreError
 
 SCHEMES = frozenset({"postgresql", "postgres"})
 
@@ -238,12 +242,12 @@ class PostgresEngine:
 
     @property
     def driver_errors(self) -> tuple[type[BaseException], ...]:
-        psycopg = _loaded_psycopg()
+        psycopg = loaded_driver("psycopg")
         # Without psycopg no driver error can exist, and ``except ()`` catches nothing.
         return (psycopg.Error,) if psycopg is not None else ()
 
     def connect(self) -> Connection:
-        psycopg = _import_psycopg()
+        psycopg = import_driver("psycopg", "postgresql", "install psycopg[binary]")
         # autocommit: transactions are begun explicitly by begin() and by the migrations, so
         # none is ever open by accident. prepare_threshold=None: no server-side prepared
         # statements, which a pooler in transaction mode (PgBouncer) cannot route.
@@ -254,7 +258,7 @@ class PostgresEngine:
         try:
             _migrate(connection, migrations_for("postgresql"))
         except BaseException:
-            _close_quietly(connection)
+            close_quietly(connection)
             raise
         return opened
 
@@ -278,7 +282,7 @@ class PostgresEngine:
         # restarting; libpq reports a rejected login the same way, so a wrong password is
         # retried too, within the bounded budget) and a connection found closed or lost are
         # OperationalError or InterfaceError; anything else is a programming error.
-        psycopg = _loaded_psycopg()
+        psycopg = loaded_driver("psycopg")
         return psycopg is not None and isinstance(
             error, psycopg.OperationalError | psycopg.InterfaceError
         )
@@ -334,27 +338,3 @@ def _applied_versions(cursor: Any) -> set[int]:
         return set()
     cursor.execute(APPLIED_MIGRATIONS)
     return {int(version) for (version,) in cursor.fetchall()}
-
-
-def _close_quietly(connection: Any) -> None:
-    # Closing a half-open connection may fail; it is dropped either way.
-    with contextlib.suppress(Exception):
-        connection.close()
-
-
-def _import_psycopg() -> Any:
-    try:
-        import psycopg  # noqa: PLC0415 - lazy: only a PostgreSQL Bank 2 needs the driver
-    except ImportError as error:
-        raise StoreError(
-            "Bank 2 (postgresql) cannot load psycopg: install psycopg[binary]"
-        ) from error
-    return psycopg
-
-
-def _loaded_psycopg() -> Any:
-    try:
-        import psycopg  # noqa: PLC0415 - lazy, see _import_psycopg
-    except ImportError:
-        return None
-    return psycopg

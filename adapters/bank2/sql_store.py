@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
 import orjson
 
-from adapters.bank2.engine import Connection, Engine
+from adapters.bank2.engine import Connection, Engine, close_quietly
 from domain.batches import newer_than_stored
 from domain.customers import Contact, ContactChange
 from service.ports import RejectedRecord, StoreError, TransientStoreError
@@ -189,21 +189,15 @@ class SqlBank2:
         try:
             if broken and self._connection is not None:
                 connection, self._connection = self._connection, None
-                _close_quietly(connection)
+                close_quietly(connection)
         finally:
             self._lock.release()
 
     def close(self) -> None:
         with self._lock:
             if self._connection is not None:
-                _close_quietly(self._connection)
+                close_quietly(self._connection)
                 self._connection = None
-
-
-def _close_quietly(connection: Connection) -> None:
-    # A broken connection may fail to close; it is dropped either way.
-    with suppress(Exception):
-        connection.close()
 
 
 class SqlUnitOfWork(Generic[StoreT]):
