@@ -38,15 +38,24 @@ def dead_letter_payload(
             {
                 "Key": _text(record.key),
                 "Value": _text(record.value),
-                "Headers": [
-                    {"Key": REASON_HEADER, "Value": str(reject.reason)},
-                    {"Key": SOURCE_TOPIC_HEADER, "Value": reject.topic},
-                    {"Key": SOURCE_PARTITION_HEADER, "Value": str(reject.partition)},
-                    {"Key": SOURCE_OFFSET_HEADER, "Value": str(reject.offset)},
-                ],
+                "Headers": dead_letter_headers(
+                    str(reject.reason), reject.topic, reject.partition, reject.offset
+                ),
             }
         )
     return orjson.dumps(letters).decode()
+
+
+def dead_letter_headers(
+    reason: str, topic: str, partition: int, offset: int
+) -> list[dict[str, str]]:
+    """Why a message was rejected and where it sits, as the output binding's text headers."""
+    return [
+        {"Key": REASON_HEADER, "Value": reason},
+        {"Key": SOURCE_TOPIC_HEADER, "Value": topic},
+        {"Key": SOURCE_PARTITION_HEADER, "Value": str(partition)},
+        {"Key": SOURCE_OFFSET_HEADER, "Value": str(offset)},
+    ]
 
 
 def _text(raw: bytes | None) -> str | None:

@@ -23,12 +23,7 @@ from collections.abc import Sequence
 
 import orjson
 
-from adapters.dead_letters import (
-    REASON_HEADER,
-    SOURCE_OFFSET_HEADER,
-    SOURCE_PARTITION_HEADER,
-    SOURCE_TOPIC_HEADER,
-)
+from adapters.dead_letters import dead_letter_headers
 from domain.payments.transactions import Outcome
 from service.payment_ports import UnanswerableRecord
 from service.records import StreamRecord
@@ -73,12 +68,9 @@ def dead_letters_payload(
             {
                 "Key": key.decode("utf-8", errors="replace") if key is not None else None,
                 "Value": orjson.dumps(pointer).decode(),
-                "Headers": [
-                    {"Key": REASON_HEADER, "Value": str(reject.reason)},
-                    {"Key": SOURCE_TOPIC_HEADER, "Value": reject.topic},
-                    {"Key": SOURCE_PARTITION_HEADER, "Value": str(reject.partition)},
-                    {"Key": SOURCE_OFFSET_HEADER, "Value": str(reject.offset)},
-                ],
+                "Headers": dead_letter_headers(
+                    str(reject.reason), reject.topic, reject.partition, reject.offset
+                ),
             }
         )
     return orjson.dumps(letters).decode()
