@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,6 +69,7 @@ _RETURNING_FROM = (3, 35, 4)  # RETURNING came in 3.35.0; 3.35.4 fixed a defect 
 SQL = RETURNING_SQL if sqlite3.sqlite_version_info >= _RETURNING_FROM else PROBING_SQL
 
 _BUSY_TIMEOUT_S = 5.0  # well under STATEMENT_TIMEOUT_S: a locked file is retried as transient
+_WAL_RETRY_PAUSE_S = 0.01
 _TRANSIENT_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 
 
@@ -94,7 +96,7 @@ class SqliteEngine:
             # WAL: telesales read while a batch is written. FULL: a commit reaches the disk
             # before the function returns and the host commits the Kafka offset; with NORMAL a
             # power cut could roll back a batch whose offsets Kafka has already passed.
-            connection.execute("PRAGMA journal_mode = WAL")
+            _enable_wal(connection)
             connection.execute("PRAGMA synchronous = FULL")
             _migrate(connection)
         except BaseException:
@@ -117,6 +119,25 @@ class SqliteEngine:
     def describe(self, error: BaseException) -> str:
         code = getattr(error, "sqlite_errorname", None)
         return f"{type(error).__name__} {code}" if code else type(error).__name__
+
+
+def _enable_wal(connection: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting for another connection that holds it.
+
+    The switch takes an exclusive lock without calling the busy handler, so a second instance
+    opening the same new file at that moment fails at once ("database is locked"): it waits here
+    as long as the busy timeout would have.
+    """
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(_WAL_RETRY_PAUSE_S)
+        else:
+            return
 
 
 def _migrate(connection: sqlite3.Connection) -> None:
