@@ -14,7 +14,6 @@ Prints one JSON object: throughput, seconds per stage, SQL round trips, outcomes
 from __future__ import annotations
 
 import json
-import logging
 import os
 import resource
 import sys
@@ -225,16 +224,9 @@ def _add_summaries(summaries: list[Any], clock: _Clock, outcomes: dict[str, int]
 
 def _indexed_function() -> tuple[Callable[[Any], None], Any]:
     import function_app  # noqa: PLC0415 - after the settings, as the host does
-    from demo.functions_host import user_function  # noqa: PLC0415
+    from demo.functions_host import quietly_indexed  # noqa: PLC0415
 
-    # Indexing warns that auth levels do not apply to non-HTTP functions: true, and not news.
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)
-    try:
-        function = user_function(function_app.app, "project_customers")
-    finally:
-        root.setLevel(level)
+    function = quietly_indexed(function_app.app, "project_customers")
     function_app.customer_projection.cache_clear()
     return function, function_app.customer_projection()
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from demo.functions_host import KafkaFunction, KafkaMessage, kafka_batch, user_function
+from demo.functions_host import KafkaFunction, KafkaMessage, kafka_batch, quietly_indexed
 from demo.generator import CustomerEventGenerator
 
 TOPIC = "customers"
@@ -128,14 +128,7 @@ def _indexed_function() -> KafkaFunction:
     """``function_app``'s function, indexed as the worker does, with a fresh composition root."""
     import function_app  # noqa: PLC0415 - imported once the settings are in place, as in the host
 
-    # Indexing warns that auth levels do not apply to non-HTTP functions: true, and not news.
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)
-    try:
-        function = user_function(function_app.app, "project_customers")
-    finally:
-        root.setLevel(level)
+    function = quietly_indexed(function_app.app, "project_customers")
     function_app.customer_projection.cache_clear()
     return function
 

@@ -35,7 +35,7 @@ from types import ModuleType
 from faker import Faker
 from tqdm import tqdm
 
-from demo.functions_host import KafkaMessage, kafka_batch, user_function
+from demo.functions_host import KafkaMessage, kafka_batch, quietly_indexed
 
 TOPIC = "transactions"
 REDELIVER_EVERY = 10  # every tenth batch is delivered twice, as after a rebalance
@@ -364,13 +364,7 @@ def _indexed_function() -> Callable[..., None]:
     host: ``function_app`` is (re-)imported once the settings are in place.
     """
     function_app = _function_app()
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)  # indexing warns that auth levels do not apply to Kafka
-    try:
-        function = user_function(function_app.app, "process_transactions")
-    finally:
-        root.setLevel(level)
+    function = quietly_indexed(function_app.app, "process_transactions")
     function_app.payment_processing.cache_clear()
     return typing.cast("Callable[..., None]", function)
 

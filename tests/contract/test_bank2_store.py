@@ -207,6 +207,31 @@ def test_the_schema_is_created_once_and_reopening_is_harmless(engine_url: str) -
         bank.close()
 
 
+def test_instances_starting_together_migrate_once(engine_url: str) -> None:
+    barrier = threading.Barrier(4)
+    failures: list[BaseException] = []
+
+    def start() -> None:
+        engine = open_bank2(engine_url).engine
+        barrier.wait()
+        try:
+            engine.connect().close()
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    bank = open_bank2(engine_url)
+    assert query(bank, "SELECT version, name FROM schema_migrations ORDER BY version") == [
+        (m.version, m.name) for m in migrations_for(bank.engine.name)
+    ]
+    bank.close()
+
+
 def test_two_writers_racing_on_the_same_customers_keep_the_newest_versions(
     engine_url: str,
 ) -> None:

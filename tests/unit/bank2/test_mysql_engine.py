@@ -8,7 +8,6 @@ MariaDB server this machine provides (skipped locally, failing in CI, when it is
 from __future__ import annotations
 
 import struct
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -410,32 +409,6 @@ def test_a_migration_interrupted_after_its_ddl_is_completed_at_the_next_connect(
             (m.version,) for m in migrations_for("mysql")
         ]
         assert query(bank, "SELECT customer_id FROM telesales_contacts") == [("1",)]
-        bank.close()
-
-
-def test_instances_starting_together_migrate_once() -> None:
-    with mysql_database() as url:
-        barrier = threading.Barrier(4)
-        failures: list[BaseException] = []
-
-        def start() -> None:
-            engine = MysqlEngine.from_url(url)
-            barrier.wait()
-            try:
-                engine.connect().close()
-            except BaseException as error:  # noqa: BLE001 - reported by the assertion below
-                failures.append(error)
-
-        threads = [threading.Thread(target=start) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert failures == []
-        bank = open_bank2(url)
-        assert query(bank, "SELECT version, name FROM schema_migrations ORDER BY version") == [
-            (m.version, m.name) for m in migrations_for("mysql")
-        ]
         bank.close()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -19,7 +18,7 @@ import psycopg
 import psycopg.errors
 import pytest
 
-from adapters.bank2.migrations import Migration, migrations_for
+from adapters.bank2.migrations import Migration
 from adapters.bank2.postgres import PostgresEngine, PostgresUrlError, _migrate
 from adapters.bank2.sql_store import SqlBank2
 from adapters.bank2.urls import open_bank2
@@ -336,31 +335,6 @@ def test_times_are_stored_as_instants_whatever_the_offset_given(bank2: SqlBank2)
         "SELECT DISTINCT data_type FROM information_schema.columns "
         "WHERE column_name IN ('removed_at', 'updated_at', 'rejected_at')",
     ) == [("timestamp with time zone",)]
-
-
-def test_instances_starting_together_migrate_once(pg_url: str) -> None:
-    barrier = threading.Barrier(4)
-    failures: list[BaseException] = []
-
-    def start() -> None:
-        engine = PostgresEngine.from_url(pg_url)
-        barrier.wait()
-        try:
-            engine.connect().close()
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
-            failures.append(error)
-
-    threads = [threading.Thread(target=start) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
-    bank = open_bank2(pg_url)
-    assert query(bank, "SELECT version, name FROM schema_migrations ORDER BY version") == [
-        (m.version, m.name) for m in migrations_for("postgresql")
-    ]
-    bank.close()
 
 
 def test_a_failing_migration_leaves_nothing_behind(pg_url: str) -> None:
