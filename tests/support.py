@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Generic, Self, TypeVar
+
 from adapters.bank2.sql_store import SqlBank2
+from service.ports import TransientStoreError, UnitOfWork
+
+StoreT = TypeVar("StoreT")
 
 
 def query(bank: SqlBank2, sql: str) -> list[tuple[object, ...]]:
@@ -54,3 +60,28 @@ def decide_one_transaction(url: str) -> str:
         return str(result[1])
     finally:
         bank.close()
+
+
+class FlakyUnitOfWork(Generic[StoreT]):
+    """A fake: fails on entry a given number of times, standing in for a database outage."""
+
+    def __init__(self, real: Callable[[], UnitOfWork[StoreT]], failures: int) -> None:
+        self.real, self.failures = real, failures
+        self.store: StoreT
+
+    def __call__(self) -> Self:
+        return self
+
+    def __enter__(self) -> Self:
+        if self.failures > 0:
+            self.failures -= 1
+            raise TransientStoreError("database (fake) connect failed: outage")
+        self.inner = self.real()
+        self.store = self.inner.__enter__().store
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.inner.__exit__(*exc_info)  # type: ignore[arg-type]
+
+    def commit(self) -> None:
+        self.inner.commit()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Self
 
 import pytest
 
@@ -13,13 +11,12 @@ from adapters.bank2.sql_store import SqlBank2
 from adapters.formats.transactions import decode_transaction_record
 from domain.payments.messages import ErrorMessage, PaymentRejectReason
 from domain.payments.transactions import Outcome, Status
-from service.payment_ports import PaymentStore, PaymentUnitOfWork
 from service.payment_processing import PaymentProcessing
 from service.ports import TransientStoreError
 from service.retries import RetryPolicy
 from tests.payments.cards import AMEX, VISA
 from tests.payments.support import CVV, HOLDER, Topic, transaction
-from tests.support import query
+from tests.support import FlakyUnitOfWork, query
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 NO_WAIT = RetryPolicy(attempts=3, first_delay_s=0.0, max_delay_s=0.0, budget_s=10.0)
@@ -208,31 +205,6 @@ def test_no_card_number_cvv_or_holder_name_is_stored(bank2: SqlBank2) -> None:
         bank2.release(broken=False)
     for secret in (VISA, "4111111111111112", "41111111111111", CVV, HOLDER, "Joana"):
         assert secret not in dump
-
-
-class FlakyUnitOfWork:
-    """A fake: fails on entry a given number of times, standing in for a database outage."""
-
-    def __init__(self, real: Callable[[], PaymentUnitOfWork], failures: int) -> None:
-        self.real, self.failures = real, failures
-        self.store: PaymentStore
-
-    def __call__(self) -> Self:
-        return self
-
-    def __enter__(self) -> Self:
-        if self.failures > 0:
-            self.failures -= 1
-            raise TransientStoreError("payments (fake) connect failed: outage")
-        self.inner = self.real()
-        self.store = self.inner.__enter__().store
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.inner.__exit__(*exc_info)  # type: ignore[arg-type]
-
-    def commit(self) -> None:
-        self.inner.commit()
 
 
 def test_a_short_outage_is_retried_and_the_batch_is_answered(bank2: SqlBank2) -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Self
 
 import pytest
 
@@ -13,10 +11,10 @@ from adapters.bank2.sql_store import SqlBank2
 from adapters.formats import decode_customer_record
 from domain.reasons import RejectReason
 from service.customer_projection import BatchSummary, CustomerProjection
-from service.ports import ProjectionStore, TransientStoreError, UnitOfWork
+from service.ports import TransientStoreError
 from service.records import StreamRecord
 from service.retries import RetryPolicy
-from tests.support import query
+from tests.support import FlakyUnitOfWork, query
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 NO_WAIT = RetryPolicy(attempts=3, first_delay_s=0.0, max_delay_s=0.0, budget_s=10.0)
@@ -175,31 +173,6 @@ def test_sql_statements_per_batch_do_not_grow_with_the_batch(
         costs.append(bank2.statements_executed - before)
     assert costs[1] == costs[2]
     assert costs[2] <= 8
-
-
-class FlakyUnitOfWork:
-    """A fake: fails on entry a given number of times, standing in for a Bank 2 outage."""
-
-    def __init__(self, real: Callable[[], UnitOfWork[ProjectionStore]], failures: int) -> None:
-        self.real, self.failures = real, failures
-        self.store: ProjectionStore
-
-    def __call__(self) -> Self:
-        return self
-
-    def __enter__(self) -> Self:
-        if self.failures > 0:
-            self.failures -= 1
-            raise TransientStoreError("Bank 2 (fake) connect failed: outage")
-        self.inner = self.real()
-        self.store = self.inner.__enter__().store
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.inner.__exit__(*exc_info)  # type: ignore[arg-type]
-
-    def commit(self) -> None:
-        self.inner.commit()
 
 
 def test_a_short_outage_is_retried_and_the_batch_lands(bank2: SqlBank2) -> None:
