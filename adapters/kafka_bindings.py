@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Required, TypedDict
 
+from adapters.dead_letters import DeadLetterValue
 from adapters.settings import SettingsError
 
 # The azure-functions library's enum names (BrokerProtocol, BrokerAuthenticationMode).
@@ -27,6 +28,16 @@ def _enum_name(raw: str | None, allowed: frozenset[str], setting: str) -> str:
         choices = ", ".join(sorted(allowed))
         raise SettingsError(f"{setting} must be one of {choices} (any case, '_' allowed)")
     return name
+
+
+def _dead_letter_value(raw: str | None) -> DeadLetterValue:
+    """``pointer`` (also when unset or empty) or ``original``, in any case."""
+    text = (raw or "").strip().lower() or DeadLetterValue.POINTER
+    try:
+        return DeadLetterValue(text)
+    except ValueError:
+        choices = ", ".join(value.value for value in DeadLetterValue)
+        raise SettingsError(f"KAFKA_DEAD_LETTER_VALUE must be one of {choices}") from None
 
 
 class RetryPolicy(TypedDict):
@@ -64,6 +75,8 @@ class KafkaBindings:
     protocol: str
     authentication_mode: str
     dead_letter_topic: bool
+    # What the customer function's dead letters hold: a pointer unless told otherwise.
+    dead_letter_value: DeadLetterValue = DeadLetterValue.POINTER
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> KafkaBindings:
@@ -73,6 +86,7 @@ class KafkaBindings:
                 environ.get("KAFKA_AUTHENTICATION_MODE"), _MECHANISMS, "KAFKA_AUTHENTICATION_MODE"
             ),
             dead_letter_topic=bool(environ.get("KAFKA_DEAD_LETTER_TOPIC", "").strip()),
+            dead_letter_value=_dead_letter_value(environ.get("KAFKA_DEAD_LETTER_VALUE")),
         )
 
     def connection(self) -> KafkaConnection:

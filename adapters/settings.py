@@ -20,7 +20,8 @@ APP_SETTINGS: dict[str, bool] = {
     "KAFKA_AUTHENTICATION_MODE": False,
     "KAFKA_USERNAME": False,
     "KAFKA_PASSWORD": False,
-    "KAFKA_DEAD_LETTER_TOPIC": False,  # set: rejected messages are also published there
+    "KAFKA_DEAD_LETTER_TOPIC": False,  # set: rejected messages are also reported there
+    "KAFKA_DEAD_LETTER_VALUE": False,  # pointer (default) or original: what a dead letter holds
     # The application.
     "BANK2_URL": True,
     "BANK2_REMOVAL_MARKER_RETENTION_DAYS": False,

@@ -104,8 +104,15 @@ param secretsOfficerPrincipalId string = ''
 ])
 param secretsOfficerPrincipalType string = 'User'
 
-@description('Optional topic to which rejected customer messages are also published (original bytes, reason in a header). Empty: none.')
+@description('Optional topic to which rejected customer messages are also reported. Empty: none.')
 param kafkaDeadLetterTopic string = ''
+
+@description('What a customer dead letter holds: pointer (default: topic, partition, offset, key and reason, no personal data) or original (a copy of the message, CPF and all: the dead-letter topic then needs the customer topic\'s retention and erasure rules).')
+@allowed([
+  'pointer'
+  'original'
+])
+param kafkaDeadLetterValue string = 'pointer'
 
 // --- Payments (optional second function: README, "The payment processor") ---
 
@@ -285,6 +292,7 @@ var applicationSettings = {
   KAFKA_USERNAME: kafkaUsesCredentials ? kafkaUsernameReference : ''
   KAFKA_PASSWORD: kafkaUsesCredentials ? kafkaPasswordReference : ''
   KAFKA_DEAD_LETTER_TOPIC: kafkaDeadLetterTopic
+  KAFKA_DEAD_LETTER_VALUE: kafkaDeadLetterValue
   // ODBC Driver 18 signs in as the user-assigned identity (its client id); no password.
   BANK2_URL: 'mssql+pyodbc://${sql.outputs.fullyQualifiedDomainName}/${bank2DatabaseName}?authentication=ActiveDirectoryMsi&client_id=${identity.properties.clientId}'
   BANK2_REMOVAL_MARKER_RETENTION_DAYS: string(bank2RemovalMarkerRetentionDays)

@@ -1,10 +1,10 @@
 """The customer projection's function: Kafka batches of customer changes into Bank 2.
 
 The trigger decodes the batch, calls the application service, records telemetry, logs a
-one-line summary and, when a dead-letter topic is configured, hands the rejected messages to the
-Kafka output binding. Infrastructure failures propagate: the host retries the invocation, and
-with ``commitOnFailure: false`` in host.json the batch's offsets are not committed until it
-succeeds.
+one-line summary and, when a dead-letter topic is configured, reports the rejected messages
+through the Kafka output binding (pointers to them unless ``KAFKA_DEAD_LETTER_VALUE=original``).
+Infrastructure failures propagate: the host retries the invocation, and with
+``commitOnFailure: false`` in host.json the batch's offsets are not committed until it succeeds.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from azure.functions.decorators.function_app import FunctionBuilder
 
 from adapters import telemetry
 from adapters.composition import build_customer_projection
-from adapters.dead_letters import dead_letter_payload
+from adapters.dead_letters import DeadLetterValue, dead_letter_payload
 from adapters.functions.garbage import freeze_long_lived_objects
 from adapters.kafka_batches import stream_records
 from adapters.kafka_bindings import BATCH_RETRY, KafkaBindings
@@ -47,6 +47,7 @@ def customer_telemetry() -> telemetry.CustomerBatchTelemetry:
 def project_customer_batch(
     events: typing.List[func.KafkaEvent],  # noqa: UP006 - the worker rejects list[...]
     dead_letter_output: func.Out[str] | None,
+    dead_letter_value: DeadLetterValue = DeadLetterValue.POINTER,
 ) -> None:
     started = time.perf_counter()
     records = stream_records(events)
@@ -54,9 +55,10 @@ def project_customer_batch(
         summary = customer_projection().handle(records)
         customer_telemetry().record(summary, records, time.perf_counter() - started, span)
     logger.info(summary.log_line(), extra=summary.as_fields())
-    letters = dead_letter_payload(records, summary.rejected_records)
-    if dead_letter_output is not None and letters is not None:
-        dead_letter_output.set(letters)
+    if dead_letter_output is not None:
+        letters = dead_letter_payload(records, summary.rejected_records, dead_letter_value)
+        if letters is not None:
+            dead_letter_output.set(letters)
 
 
 def register(app: func.FunctionApp, kafka: KafkaBindings) -> None:
@@ -87,7 +89,7 @@ def register(app: func.FunctionApp, kafka: KafkaBindings) -> None:
             events: typing.List[func.KafkaEvent],  # noqa: UP006 - the worker rejects list[...]
             dead_letters: func.Out[str],
         ) -> None:
-            project_customer_batch(events, dead_letters)
+            project_customer_batch(events, dead_letters, kafka.dead_letter_value)
 
     else:
 

@@ -15,10 +15,11 @@ import azure.functions as func
 
 from adapters import telemetry
 from adapters.composition import build_payment_processing
+from adapters.dead_letters import dead_letter_payload
 from adapters.functions.garbage import freeze_long_lived_objects
 from adapters.kafka_batches import stream_records
 from adapters.kafka_bindings import BATCH_RETRY, KafkaBindings
-from adapters.payment_results import dead_letters_payload, results_payload
+from adapters.payment_results import results_payload
 from adapters.settings import PaymentSettings
 from service.payment_processing import PaymentProcessing
 
@@ -46,7 +47,7 @@ def process_transaction_batch(
     answers = results_payload(batch.results)
     if answers is not None:
         results.set(answers)
-    letters = dead_letters_payload(records, batch.rejects)
+    letters = dead_letter_payload(records, batch.rejects)
     if letters is not None:
         dead_letters.set(letters)
 

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -80,63 +81,122 @@ def test_without_a_dead_letter_topic_there_is_no_output_binding() -> None:
     assert [b["type"] for b in bindings_of(function_app)] == ["kafkaTrigger"]
 
 
-def test_rejected_messages_go_to_the_dead_letter_topic_unchanged_with_their_reason(
-    reindex: pytest.MonkeyPatch, sqlite_url: str
-) -> None:
+BAD_PHONE = json.dumps(
+    {
+        "customer_id": "7",
+        "version": 1,
+        "name": "Ana Lima",
+        "phone": "123",
+        "cpf": "123.456.789-09",
+        "email": "ana@example.com",
+        "address": "Rua das Flores 12",
+    }
+)
+DEAD_LETTER_BATCH = [
+    KafkaMessage("customers", 2, 40, b"7", BAD_PHONE.encode(), WHEN),
+    KafkaMessage("customers", 2, 41, None, b"{not json", WHEN),
+    KafkaMessage(
+        "customers",
+        2,
+        42,
+        None,
+        b'{"customer_id": "8", "version": 1, "name": "Rui", "phone": "(11) 98765-4321"}',
+        WHEN,
+    ),
+]
+EXPECTED_HEADERS = [
+    {
+        "x-reject-reason": "invalid_phone",
+        "x-source-topic": "customers",
+        "x-source-partition": "2",
+        "x-source-offset": "40",
+    },
+    {
+        "x-reject-reason": "malformed_json",
+        "x-source-topic": "customers",
+        "x-source-partition": "2",
+        "x-source-offset": "41",
+    },
+]
+
+
+def dead_letters_of_a_batch(
+    reindex: pytest.MonkeyPatch, sqlite_url: str, **settings: str
+) -> list[dict[str, Any]]:
+    """Run the dead-letter batch through the function indexed under these settings."""
     reindex.setenv("KAFKA_DEAD_LETTER_TOPIC", "customers-dead-letters")
     reindex.setenv("BANK2_URL", sqlite_url)
     reindex.setenv("KAFKA_CONSUMER_GROUP", "telesales")
+    for name, value in settings.items():
+        reindex.setenv(name, value)
     module = importlib.reload(function_app)
     module.customer_projection.cache_clear()  # built from these settings on the first batch
     (output,) = [b for b in bindings_of(module) if b["direction"] == "OUT"]
     assert output["type"] == "kafka"
-    assert output["direction"] == "OUT"
     assert output["topic"] == "%KAFKA_DEAD_LETTER_TOPIC%"
 
-    bad_phone = json.dumps({"customer_id": "7", "version": 1, "name": "Ana", "phone": "123"})
-    batch = kafka_batch(
-        [
-            KafkaMessage("customers", 2, 40, b"7", bad_phone.encode(), WHEN),
-            KafkaMessage("customers", 2, 41, None, b"{not json", WHEN),
-            KafkaMessage(
-                "customers",
-                2,
-                42,
-                None,
-                b'{"customer_id": "8", "version": 1, "name": "Rui", "phone": "(11) 98765-4321"}',
-                WHEN,
-            ),
-        ]
-    )
     out = CapturedOut()
     (function,) = indexed_functions(module.app)
-    function.get_user_function()(batch, out)
-
+    function.get_user_function()(kafka_batch(DEAD_LETTER_BATCH), out)
     assert out.value is not None
-    letters = json.loads(out.value)
+    letters: list[dict[str, Any]] = json.loads(out.value)
+    return letters
+
+
+def headers_of(letters: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [{h["Key"]: h["Value"] for h in letter["Headers"]} for letter in letters]
+
+
+def test_a_dead_letter_points_at_the_rejected_message_and_holds_none_of_its_data(
+    reindex: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    letters = dead_letters_of_a_batch(reindex, sqlite_url)
+
+    assert [letter["Key"] for letter in letters] == ["7", None]
+    assert [json.loads(letter["Value"]) for letter in letters] == [
+        {
+            "topic": "customers",
+            "partition": 2,
+            "offset": 40,
+            "reason": "invalid_phone",
+            "timestamp": WHEN.isoformat(),
+        },
+        {
+            "topic": "customers",
+            "partition": 2,
+            "offset": 41,
+            "reason": "malformed_json",
+            "timestamp": WHEN.isoformat(),
+        },
+    ]
+    assert headers_of(letters) == EXPECTED_HEADERS
+    published = json.dumps(letters)
+    for personal in ("Ana Lima", "123.456.789-09", "ana@example.com", "Rua das Flores"):
+        assert personal not in published
+
+
+def test_the_original_message_is_copied_only_when_the_setting_asks_for_it(
+    reindex: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    letters = dead_letters_of_a_batch(reindex, sqlite_url, KAFKA_DEAD_LETTER_VALUE="Original")
+
     assert [(letter["Key"], letter["Value"]) for letter in letters] == [
-        ("7", bad_phone),
+        ("7", BAD_PHONE),
         (None, "{not json"),
     ]
-    headers = [{h["Key"]: h["Value"] for h in letter["Headers"]} for letter in letters]
-    assert headers == [
-        {
-            "x-reject-reason": "invalid_phone",
-            "x-source-topic": "customers",
-            "x-source-partition": "2",
-            "x-source-offset": "40",
-        },
-        {
-            "x-reject-reason": "malformed_json",
-            "x-source-topic": "customers",
-            "x-source-partition": "2",
-            "x-source-offset": "41",
-        },
-    ]
+    assert headers_of(letters) == EXPECTED_HEADERS
 
-    redelivered = CapturedOut()
-    function.get_user_function()(batch, redelivered)
-    assert redelivered.value is None  # duplicates were dead-lettered the first time
+
+@pytest.mark.parametrize("value", ["", "pointer", " POINTER "])
+def test_the_dead_letter_value_is_a_pointer_by_default(value: str) -> None:
+    environment = {"KAFKA_DEAD_LETTER_TOPIC": "dead", "KAFKA_DEAD_LETTER_VALUE": value}
+    assert KafkaBindings.from_environment(environment).dead_letter_value == "pointer"
+    assert KafkaBindings.from_environment({}).dead_letter_value == "pointer"
+
+
+def test_an_unknown_dead_letter_value_fails_indexing_by_name() -> None:
+    with pytest.raises(SettingsError, match="KAFKA_DEAD_LETTER_VALUE must be one of"):
+        KafkaBindings.from_environment({"KAFKA_DEAD_LETTER_VALUE": "copy"})
 
 
 def test_header_values_are_plain_text_not_base64() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from adapters.payment_results import dead_letters_payload, result_message, results_payload
+from adapters.dead_letters import dead_letter_payload
+from adapters.payment_results import result_message, results_payload
 from domain.payments.messages import PaymentRejectReason
 from domain.payments.transactions import Outcome, Status
 from service.payment_ports import UnanswerableRecord
@@ -49,13 +50,16 @@ def test_a_dead_letter_points_at_the_message_and_carries_none_of_it() -> None:
     value = b'{"credit_card_number": "4111111111111111", "credit_card_cvv": "123", "amount": "x"'
     records = [StreamRecord("transactions", 3, 41, b"t-7", value)]
     rejects = [UnanswerableRecord("transactions", 3, 41, PaymentRejectReason.MALFORMED_JSON)]
-    payload = dead_letters_payload(records, rejects)
+    payload = dead_letter_payload(records, rejects)
     assert payload is not None
     assert "4111111111111111" not in payload
     assert json.loads(payload) == [
         {
             "Key": "t-7",
-            "Value": '{"topic":"transactions","partition":3,"offset":41,"reason":"malformed_json"}',
+            "Value": (
+                '{"topic":"transactions","partition":3,"offset":41,"reason":"malformed_json",'
+                '"timestamp":null}'
+            ),
             "Headers": [
                 {"Key": "x-reject-reason", "Value": "malformed_json"},
                 {"Key": "x-source-topic", "Value": "transactions"},
@@ -64,4 +68,4 @@ def test_a_dead_letter_points_at_the_message_and_carries_none_of_it() -> None:
             ],
         }
     ]
-    assert dead_letters_payload(records, []) is None
+    assert dead_letter_payload(records, []) is None

@@ -187,7 +187,8 @@ def test_a_batch_is_answered_with_the_gateways_exact_messages_and_stored(
     ]
     assert dead_letters.value is not None
     letters = json.loads(dead_letters.value)
-    assert [(letter["Key"], json.loads(letter["Value"])) for letter in letters] == [
+    pointers = [(letter["Key"], json.loads(letter["Value"])) for letter in letters]
+    assert [(key, {k: v for k, v in p.items() if k != "timestamp"}) for key, p in pointers] == [
         (None, {"topic": "transactions", "partition": 0, "offset": 10, "reason": "malformed_json"}),
         (
             None,
@@ -199,6 +200,7 @@ def test_a_batch_is_answered_with_the_gateways_exact_messages_and_stored(
             },
         ),
     ]
+    assert all(pointer["timestamp"] is not None for _, pointer in pointers)
 
 
 @pytest.mark.usefixtures("on_november_22nd")
