@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from adapters.bank2.payments.store import payment_unit_of_work
-from adapters.bank2.urls import Bank2UrlError, open_bank2
+from adapters.bank2.urls import open_bank2
 from adapters.formats import decode_customer_record
 from adapters.formats.transactions import decode_transaction_record
-from adapters.settings import PaymentSettings, Settings, SettingsError
+from adapters.settings import PaymentSettings, Settings
 from service.customer_projection import CustomerProjection
 from service.payment_processing import Clock, PaymentProcessing, utc_now
 from service.retries import RetryPolicy
@@ -17,7 +17,7 @@ BANK2_RETRY = RetryPolicy(attempts=4, first_delay_s=1.0, max_delay_s=10.0, budge
 
 
 def build_customer_projection(settings: Settings) -> CustomerProjection:
-    bank2 = open_bank2(settings.bank2_url)
+    bank2 = open_bank2(settings.bank2_url, "BANK2_URL")
     return CustomerProjection(
         bank2.unit_of_work,
         decode_customer_record,
@@ -31,12 +31,7 @@ def build_payment_processing(
     settings: PaymentSettings, *, clock: Clock = utc_now
 ) -> PaymentProcessing:
     """The payment processor on its own connection, even when it shares Bank 2's database."""
-    try:
-        database = open_bank2(settings.database_url)
-    except Bank2UrlError as error:
-        # The URL parsers name BANK2_URL; the URL may have come from PAYMENTS_DB_URL. Their
-        # messages never quote the URL, so naming both settings reveals nothing.
-        raise SettingsError(f"PAYMENTS_DB_URL (or BANK2_URL): {error}") from None
+    database = open_bank2(settings.database_url, settings.database_setting)
     return PaymentProcessing(
         payment_unit_of_work(database), decode_transaction_record, retry=BANK2_RETRY, clock=clock
     )

@@ -88,12 +88,14 @@ class PaymentSettings:
     """Every setting the payment processor's code reads; the host reads its binding settings."""
 
     database_url: str
+    database_setting: str = "PAYMENTS_DB_URL"  # the setting database_url came from
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> PaymentSettings:
         # The transactions live in Bank 2 unless PAYMENTS_DB_URL names another database (the
         # gateway's MySQL, say), in the same URL forms as BANK2_URL.
-        url = environ.get("PAYMENTS_DB_URL", "").strip() or environ.get("BANK2_URL", "").strip()
-        if not url:
-            raise SettingsError("missing app settings: PAYMENTS_DB_URL or BANK2_URL (see README)")
-        return cls(database_url=url)
+        for setting in ("PAYMENTS_DB_URL", "BANK2_URL"):
+            url = environ.get(setting, "").strip()
+            if url:
+                return cls(database_url=url, database_setting=setting)
+        raise SettingsError("missing app settings: PAYMENTS_DB_URL or BANK2_URL (see README)")

@@ -118,8 +118,8 @@ class _Observed:
         opened: list[Any] = []
         open_bank2 = vars(composition)["open_bank2"]
 
-        def observed_open_bank2(url: str) -> Any:
-            opened.append(open_bank2(url))
+        def observed_open_bank2(url: str, setting: str) -> Any:
+            opened.append(open_bank2(url, setting))
             return opened[-1]
 
         vars(composition)["open_bank2"] = observed_open_bank2

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+from urllib.parse import quote
 
+from adapters.settings import SettingsError
 from service.ports import StoreError
 
 # Every engine fails a stalled attempt within these bounds, so that an invocation's retries stay
@@ -15,6 +18,9 @@ from service.ports import StoreError
 CONNECT_TIMEOUT_S = 10  # opening a connection, login included
 STATEMENT_TIMEOUT_S = 30  # one statement, lock waits included
 ATTEMPT_STALL_S = CONNECT_TIMEOUT_S + STATEMENT_TIMEOUT_S  # the longest an attempt hangs unnoticed
+
+_MAX_REASON_CHARACTERS = 400  # a driver's reason, on one line, in an error message
+_SHORTEST_REPLACEABLE_SECRET = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +44,14 @@ class ProjectionSql:
     purge_removal_markers: str  # (removed_before)
 
 
+class UrlError(SettingsError):
+    """A database URL setting is malformed: ``<SETTING> <problem>``, never a part of the URL."""
+
+    def __init__(self, problem: str, setting: str = "BANK2_URL") -> None:
+        super().__init__(f"{setting} {problem}")
+        self.problem = problem
+
+
 class Connection(Protocol):
     """The part of a DB-API 2.0 connection the adapters use."""
 
@@ -52,6 +66,10 @@ class Engine(Protocol):
 
     name: str
     sql: ProjectionSql
+    # The app setting the URL came from (BANK2_URL, PAYMENTS_DB_URL), and where it leads
+    # (user, host, port, database: never a password), so that an error says which to fix.
+    setting: str
+    location: str
 
     def connect(self) -> Connection:
         """Open a new physical connection, schema migrated, outside any transaction."""
@@ -73,17 +91,45 @@ class Engine(Protocol):
         """The error's class and code, without its message (which may quote row values)."""
         ...
 
+    def reason(self, error: BaseException) -> str | None:
+        """The driver's own words, where they cannot hold row data (signing in, privileges,
+        schema, connection), secrets removed; None for errors about data."""
+        ...
+
     @property
     def driver_errors(self) -> tuple[type[BaseException], ...]: ...
 
 
-def import_driver(module: str, engine: str, install: str) -> Any:
+def failure_message(engine: Engine, operation: str, detail: str) -> str:
+    """``BANK2_URL (postgresql at bank2@db:5432/bank2): connect failed: <detail>``."""
+    return f"{engine.setting} ({engine.name} at {engine.location}): {operation} failed: {detail}"
+
+
+def without_secrets(text: str, secrets: Iterable[str | None]) -> str | None:
+    """``text`` on one line, each secret replaced; None if a secret too short to replace safely
+    (a few characters would match ordinary words) appears in it at all."""
+    line = " ".join(text.split())[:_MAX_REASON_CHARACTERS]
+    for secret in secrets:
+        if not secret:
+            continue
+        for form in {secret, quote(secret, safe="")}:
+            if form not in line:
+                continue
+            if len(form) < _SHORTEST_REPLACEABLE_SECRET:
+                return None
+            line = line.replace(form, "***")
+    return line
+
+
+def import_driver(module: str, install: str) -> Any:
     """The engine's DB-API driver, imported when first needed, so that a Bank 2 on another engine
     never loads it; a missing one is a store error that says how to install it."""
     try:
         return importlib.import_module(module)
-    except ImportError as error:
-        raise StoreError(f"Bank 2 ({engine}) cannot load {module}: {install}") from error
+    except ImportError:
+        pass
+    # Raised outside the handler, so that no chained error rides along.
+    raise StoreError(f"cannot load {module}: {install}")
 
 
 def loaded_driver(module: str) -> Any | None:

@@ -21,6 +21,7 @@ from adapters.bank2.engine import (
     close_quietly,
     import_driver,
     loaded_driver,
+    without_secrets,
 )
 from adapters.bank2.migrations import Migration, migrations_for
 from adapters.bank2.mssql_auth import (
@@ -230,6 +231,22 @@ TRANSIENT_ERROR_NUMBERS = frozenset(
 )
 # 08xxx: connection exceptions; HYT00/HYT01: query and connection timeouts; 40001: deadlock.
 _TRANSIENT_SQLSTATES = frozenset({"HYT00", "HYT01", "40001"})
+# The server refused the sign-in, whatever class the driver gives the error: login failed
+# (18456, also an identity that is no database user), password expired or must change (18487,
+# 18488), account disabled (18470), not an Entra-trusted login (18452), the firewall refuses the
+# client's address (40615), the server name is wrong (40532), the login's default database
+# cannot be opened (4064). Retrying cannot fix these: the batch fails at once.
+_SIGN_IN_REFUSED = frozenset({18456, 18487, 18488, 18470, 18452, 40615, 40532, 4064})
+# Errors whose message names logins, servers, databases, objects or states, never a row's
+# values: the sign-in refusals above, permissions (229, 230, 262, 916), missing objects (208,
+# 207 invalid column, 2812 missing procedure) and the passing conditions; SQLSTATEs of
+# connections (08), sign-in (28), timeouts (HYT) and the driver manager (IM). Data errors
+# (duplicate key 2627 and 2601, truncation 2628 and 8152, conversion 245, constraints 547) quote
+# values: they show their number only.
+_NAMING_ERROR_NUMBERS = (
+    _SIGN_IN_REFUSED | frozenset({229, 230, 262, 916, 208, 207, 2812}) | TRANSIENT_ERROR_NUMBERS
+)
+_NAMING_SQLSTATE_PREFIXES = ("08", "28", "IM", "HYT")
 
 _MIN_COMPATIBILITY_LEVEL = 130  # OPENJSON
 _LOGIN_TIMEOUT_S = CONNECT_TIMEOUT_S
@@ -252,8 +269,20 @@ class MssqlEngine:
     name = "mssql"
     sql = SQL
 
-    def __init__(self, target: MssqlTarget, *, token: TokenProvider | None = None) -> None:
+    def __init__(
+        self,
+        target: MssqlTarget,
+        *,
+        token: TokenProvider | None = None,
+        setting: str = "BANK2_URL",
+    ) -> None:
         self.target = target
+        self.setting = setting
+        identity = target.user if target.authentication is Authentication.SQL_LOGIN else None
+        self.location = (
+            f"{identity + '@' if identity else ''}{target.server}:{target.port}/{target.database}"
+            f" ({target.authentication.value})"
+        )
         self._token = token or AzureIdentityToken(target.client_id)
 
     def __repr__(self) -> str:
@@ -266,13 +295,13 @@ class MssqlEngine:
         return (pyodbc.Error,) if pyodbc is not None else ()
 
     def connect(self) -> Connection:
-        pyodbc = import_driver("pyodbc", "mssql", "install unixODBC and Microsoft ODBC Driver 18")
+        pyodbc = import_driver("pyodbc", "install unixODBC and Microsoft ODBC Driver 18")
         # Without this check a missing driver surfaces as SQLSTATE 01000, native error 0.
         installed = pyodbc.drivers()
         if self.target.driver not in installed:
             raise StoreError(
-                f"Bank 2 ({self.name}) ODBC driver {self.target.driver!r} is not installed "
-                f"(installed: {', '.join(installed) or 'none'}); set driver= in BANK2_URL"
+                f"ODBC driver {self.target.driver!r} is not installed "
+                f"(installed: {', '.join(installed) or 'none'}); set driver= in {self.setting}"
             )
         options: dict[str, Any] = {"autocommit": False, "timeout": _LOGIN_TIMEOUT_S}
         if self.target.authentication is Authentication.ACCESS_TOKEN:
@@ -303,6 +332,8 @@ class MssqlEngine:
 
     def is_transient(self, error: BaseException) -> bool:
         sqlstate, numbers = diagnostics(error)
+        if _SIGN_IN_REFUSED.intersection(numbers) or sqlstate == "28000":
+            return False
         if TRANSIENT_ERROR_NUMBERS.intersection(numbers):
             return True
         if sqlstate is not None and (sqlstate.startswith("08") or sqlstate in _TRANSIENT_SQLSTATES):
@@ -319,19 +350,29 @@ class MssqlEngine:
             described += f" error {numbers[0]}"
         return described
 
+    def reason(self, error: BaseException) -> str | None:
+        sqlstate, numbers = diagnostics(error)
+        naming = (sqlstate is not None and sqlstate.startswith(_NAMING_SQLSTATE_PREFIXES)) or (
+            bool(numbers) and set(numbers) <= _NAMING_ERROR_NUMBERS
+        )
+        texts = [arg for arg in error.args if isinstance(arg, str) and not _SQLSTATE.fullmatch(arg)]
+        if not naming or not texts:
+            return None
+        return without_secrets(texts[0], (self.target.password,))
+
     def _fetch(self) -> str:
         try:
             return self._token()
         except ImportError as error:
-            raise StoreError(
-                f"Bank 2 ({self.name}) token authentication needs the azure-identity package"
-            ) from error
-        except Exception as error:
+            raise StoreError("token authentication needs the azure-identity package") from error
+        except Exception as error:  # noqa: BLE001 - azure-identity raises several kinds
             # IMDS and Entra ID hiccups are common and pass; a wrong client id fails every
-            # retry, which the retry budget bounds. azure-identity's messages hold no row data.
-            raise TransientStoreError(
-                f"Bank 2 ({self.name}) connect failed: no access token ({type(error).__name__})"
-            ) from error
+            # retry, which the retry budget bounds. azure-identity's messages name the
+            # credential and the identity endpoint, never a token.
+            failure = f"no access token: {type(error).__name__}"
+            said = without_secrets(str(error).partition("\n")[0], ())
+            detail = f"{failure}: {said}" if said else failure
+        raise TransientStoreError(detail)
 
 
 def diagnostics(error: BaseException) -> tuple[str | None, list[int]]:
@@ -373,7 +414,7 @@ def _check_compatibility_level(cursor: Any) -> None:
     level = int(row[0]) if row is not None and row[0] is not None else 0
     if level < _MIN_COMPATIBILITY_LEVEL:
         raise StoreError(
-            f"Bank 2 (mssql) database compatibility level is {level}; OPENJSON needs "
+            f"database compatibility level is {level}; OPENJSON needs "
             f"{_MIN_COMPATIBILITY_LEVEL} or higher (ALTER DATABASE ... SET COMPATIBILITY_LEVEL)"
         )
 
@@ -391,7 +432,7 @@ def _migrate(connection: Any, migrations: list[Migration]) -> None:
     result = int(_first_row(cursor)[0])
     if result < 0:
         error = TransientStoreError if result in _APPLOCK_RETRYABLE else StoreError
-        raise error(f"Bank 2 (mssql) migration lock not granted (sp_getapplock {result})")
+        raise error(f"migration lock not granted (sp_getapplock {result})")
     cursor.execute(SESSION_SQL.create_schema_migrations)
     connection.commit()
     applied = _applied_versions(cursor)  # again, under the lock: another instance may have won
@@ -427,5 +468,5 @@ def _first_row(cursor: Any) -> Any:
             break
     row = cursor.fetchone() if cursor.description is not None else None
     if row is None:
-        raise StoreError("Bank 2 (mssql) setup query returned no row")
+        raise StoreError("setup query returned no row")
     return row

@@ -22,6 +22,8 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from adapters.bank2.engine import UrlError
+
 SCHEMES = frozenset({"mssql+pyodbc", "mssql"})
 DEFAULT_DRIVER = "ODBC Driver 18 for SQL Server"
 DEFAULT_PORT = 1433
@@ -37,8 +39,8 @@ _EXAMPLE = (
 )
 
 
-class MssqlUrlError(ValueError):
-    """``BANK2_URL`` is not a usable SQL Server URL. The message names the problem, never values."""
+class MssqlUrlError(UrlError):
+    """Not a usable SQL Server URL. The message names the problem, never values."""
 
 
 class Authentication(StrEnum):
@@ -63,39 +65,48 @@ class MssqlTarget:
     trust_server_certificate: str = "no"
 
 
-def parse_mssql_url(url: str) -> MssqlTarget:
+def parse_mssql_url(url: str, setting: str = "BANK2_URL") -> MssqlTarget:
     """Read ``mssql+pyodbc://[user:password@]server[:port]/database[?options]``."""
+    try:
+        return _parse(url)
+    except MssqlUrlError as error:
+        problem = error.problem
+    # Raised outside the handler: the URL's parts stay out of the error's chain.
+    raise MssqlUrlError(problem, setting)
+
+
+def _parse(url: str) -> MssqlTarget:
     try:
         parts = urlsplit(url)
         port = parts.port
         user, password, host = parts.username, parts.password, parts.hostname
     except ValueError:
         # urllib's own messages may quote parts of the URL, credentials included.
-        raise MssqlUrlError("BANK2_URL is not a valid URL (check the host and port)") from None
+        raise MssqlUrlError("is not a valid URL (check the host and port)") from None
     if parts.scheme.lower() not in SCHEMES:
-        raise MssqlUrlError("BANK2_URL scheme must be mssql+pyodbc:// for SQL Server")
+        raise MssqlUrlError("scheme must be mssql+pyodbc:// for SQL Server")
     if not host:
-        raise MssqlUrlError(f"BANK2_URL needs a server name, e.g. {_EXAMPLE}")
+        raise MssqlUrlError(f"needs a server name, e.g. {_EXAMPLE}")
     database = unquote(parts.path.removeprefix("/"))
     if not database or "/" in database:
-        raise MssqlUrlError(f"BANK2_URL needs exactly one database name as its path: {_EXAMPLE}")
+        raise MssqlUrlError(f"needs exactly one database name as its path: {_EXAMPLE}")
     if parts.fragment:
-        raise MssqlUrlError("BANK2_URL must not have a #fragment")
+        raise MssqlUrlError("must not have a #fragment")
     options = _options(parts.query)
     authentication = _authentication(options.pop("authentication", None), user, password)
     client_id = options.pop("client_id", None) or None
     if client_id is not None and authentication is Authentication.SQL_LOGIN:
-        raise MssqlUrlError("BANK2_URL client_id only applies to managed identity authentication")
+        raise MssqlUrlError("client_id only applies to managed identity authentication")
     driver = options.pop("driver", DEFAULT_DRIVER)
     if not driver:
-        raise MssqlUrlError("BANK2_URL driver option is empty")
+        raise MssqlUrlError("driver option is empty")
     encrypt = _choice(options, "encrypt", "yes", _ENCRYPT)
     trust = _choice(options, "trustservercertificate", "no", _YES_NO)
     if options:
         name = next(iter(options))
         shown = f" {name!r}" if _OPTION_NAME.fullmatch(name) else ""
         raise MssqlUrlError(
-            f"BANK2_URL has an unsupported option{shown}; supported: authentication, "
+            f"has an unsupported option{shown}; supported: authentication, "
             "client_id, driver, encrypt, TrustServerCertificate"
         )
     return MssqlTarget(
@@ -117,7 +128,7 @@ def _options(query: str) -> dict[str, str]:
     for key, value in parse_qsl(query, keep_blank_values=True):
         name = key.lower()
         if name in options:
-            raise MssqlUrlError("BANK2_URL repeats a query option")
+            raise MssqlUrlError("repeats a query option")
         options[name] = value
     return options
 
@@ -126,7 +137,7 @@ def _authentication(value: str | None, user: str | None, password: str | None) -
     if value is None:
         if user is None or password is None:
             raise MssqlUrlError(
-                "BANK2_URL needs authentication=ActiveDirectoryMsi or authentication=token, "
+                "needs authentication=ActiveDirectoryMsi or authentication=token, "
                 "or user:password@ for a local SQL login"
             )
         return Authentication.SQL_LOGIN
@@ -134,14 +145,14 @@ def _authentication(value: str | None, user: str | None, password: str | None) -
         authentication = Authentication(value.lower())
     except ValueError:
         raise MssqlUrlError(
-            "BANK2_URL authentication must be ActiveDirectoryMsi, token or SqlPassword"
+            "authentication must be ActiveDirectoryMsi, token or SqlPassword"
         ) from None
     has_credentials = user is not None or password is not None
     if authentication is Authentication.SQL_LOGIN and (user is None or password is None):
-        raise MssqlUrlError("BANK2_URL authentication=SqlPassword needs user:password@")
+        raise MssqlUrlError("authentication=SqlPassword needs user:password@")
     if authentication is not Authentication.SQL_LOGIN and has_credentials:
         raise MssqlUrlError(
-            "BANK2_URL must not carry user:password@ with managed identity or token authentication"
+            "must not carry user:password@ with managed identity or token authentication"
         )
     return authentication
 
@@ -149,7 +160,7 @@ def _authentication(value: str | None, user: str | None, password: str | None) -
 def _choice(options: dict[str, str], name: str, default: str, allowed: frozenset[str]) -> str:
     value = options.pop(name, default).lower()
     if value not in allowed:
-        raise MssqlUrlError(f"BANK2_URL {name} must be one of {', '.join(sorted(allowed))}")
+        raise MssqlUrlError(f"{name} must be one of {', '.join(sorted(allowed))}")
     return value
 
 

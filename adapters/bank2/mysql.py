@@ -22,9 +22,11 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from adapters.bank2.engine import (
     Connection,
     ProjectionSql,
+    UrlError,
     close_quietly,
     import_driver,
     loaded_driver,
+    without_secrets,
 )
 from adapters.bank2.migrations import Migration, migrations_for
 from service.ports import StoreError, TransientStoreError
@@ -231,6 +233,22 @@ TRANSIENT_ERROR_NUMBERS = frozenset(
 _OPTION_PREVENTS_STATEMENT = 1290
 _DEADLOCK_SQLSTATE = "40001"
 
+# Errors whose message names accounts, hosts, databases, tables, columns, settings or states,
+# never a row's values, and so may be shown: the client's connection errors (2002-2061), signing
+# in and privileges (access denied 1044/1045/1698, host not allowed 1130, command denied
+# 1142/1143/1370, privilege needed 1227, old client 1251, expired or locked accounts
+# 1820/1862/3118, TLS required 3159, connection limits 1040/1203/1226, blocked host 1129),
+# schema (no database 1046, unknown database 1049, unknown column 1054, no table 1146, broken
+# view 1356, statement-based binlog 1665) and the passing conditions above. A data or syntax
+# error (duplicate entry 1062, incorrect value 1366, syntax 1064, where PyMySQL has already put
+# the parameters into the text) shows its number only.
+_NAMING_ERROR_NUMBERS = (
+    frozenset({2002, 2003, 2005, 2006, 2013, 2026, 2055, 2059, 2061})
+    | frozenset({1044, 1045, 1698, 1130, 1142, 1143, 1370, 1227, 1251, 1820, 1862, 3118, 3159})
+    | frozenset({1040, 1203, 1226, 1129, 1046, 1049, 1054, 1146, 1356, 1665, 1290})
+    | TRANSIENT_ERROR_NUMBERS
+)
+
 _DEFAULT_PORT = 3306
 _CONNECT_TIMEOUT_S = 10
 # Longer than the lock wait above, far below the Kafka consumer's max.poll.interval.ms.
@@ -241,8 +259,8 @@ _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no"})
 
 
-class MysqlUrlError(ValueError):
-    """``BANK2_URL`` is not a usable MySQL URL. The message never quotes the URL."""
+class MysqlUrlError(UrlError):
+    """Not a usable MySQL URL. The message never quotes the URL."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,26 +276,27 @@ class MysqlTarget:
     ssl_ca: str | None = None
 
 
-def parse_mysql_url(url: str) -> MysqlTarget:
+def parse_mysql_url(url: str, setting: str = "BANK2_URL") -> MysqlTarget:
     """Read a ``mysql://`` URL. Errors name what is wrong, never quote a part of the URL."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
         raise MysqlUrlError(
-            "BANK2_URL is not a valid MySQL URL (is the port a number, and are the password's "
-            "special characters percent-encoded?)"
+            "is not a valid MySQL URL (is the port a number, and are the password's "
+            "special characters percent-encoded?)",
+            setting,
         ) from None
     if parts.scheme.lower() not in SCHEMES:
-        raise MysqlUrlError("BANK2_URL must start with mysql://, mysql+pymysql:// or mariadb://")
+        raise MysqlUrlError("must start with mysql://, mysql+pymysql:// or mariadb://", setting)
     if not parts.hostname:
-        raise MysqlUrlError("BANK2_URL names no host: mysql://<user>:<password>@<host>/<database>")
+        raise MysqlUrlError("names no host: mysql://<user>:<password>@<host>/<database>", setting)
     if not parts.username:
-        raise MysqlUrlError("BANK2_URL names no user: mysql://<user>:<password>@<host>/<database>")
+        raise MysqlUrlError("names no user: mysql://<user>:<password>@<host>/<database>", setting)
     database = unquote(parts.path.removeprefix("/"))
     if not database or "/" in database:
-        raise MysqlUrlError("BANK2_URL must name one database: mysql://<host>/<database>")
-    tls, ssl_ca = _tls_options(parts.query)
+        raise MysqlUrlError("must name one database: mysql://<host>/<database>", setting)
+    tls, ssl_ca = _tls_options(parts.query, setting)
     return MysqlTarget(
         host=parts.hostname,
         port=port or _DEFAULT_PORT,
@@ -289,7 +308,7 @@ def parse_mysql_url(url: str) -> MysqlTarget:
     )
 
 
-def _tls_options(query: str) -> tuple[bool, str | None]:
+def _tls_options(query: str, setting: str) -> tuple[bool, str | None]:
     tls = False
     ssl_ca: str | None = None
     # Names and values stay unquoted in errors: a password with an unencoded '?' ends up here.
@@ -299,11 +318,11 @@ def _tls_options(query: str) -> tuple[bool, str | None]:
         elif name == "ssl" and value.lower() in _FALSE:
             tls = False
         elif name == "ssl":
-            raise MysqlUrlError("BANK2_URL option ssl must be true or false")
+            raise MysqlUrlError("option ssl must be true or false", setting)
         elif name == "ssl_ca" and value:
             ssl_ca = value
         else:
-            raise MysqlUrlError("BANK2_URL has an unsupported option; supported: ssl, ssl_ca")
+            raise MysqlUrlError("has an unsupported option; supported: ssl, ssl_ca", setting)
     return tls or ssl_ca is not None, ssl_ca
 
 
@@ -313,12 +332,14 @@ class MysqlEngine:
     name = "mysql"
     sql = SQL
 
-    def __init__(self, target: MysqlTarget) -> None:
+    def __init__(self, target: MysqlTarget, setting: str = "BANK2_URL") -> None:
         self.target = target
+        self.setting = setting
+        self.location = f"{target.user}@{target.host}:{target.port}/{target.database}"
 
     @classmethod
-    def from_url(cls, url: str) -> MysqlEngine:
-        return cls(parse_mysql_url(url))
+    def from_url(cls, url: str, setting: str = "BANK2_URL") -> MysqlEngine:
+        return cls(parse_mysql_url(url, setting), setting)
 
     def __repr__(self) -> str:
         return f"MysqlEngine({self.target!r})"
@@ -330,7 +351,7 @@ class MysqlEngine:
         return (pymysql.err.MySQLError,) if pymysql is not None else ()
 
     def connect(self) -> Connection:
-        pymysql = import_driver("pymysql", "mysql", "pip install PyMySQL")
+        pymysql = import_driver("pymysql", "pip install PyMySQL")
         connection = pymysql.connect(**self._connect_options())
         opened: Connection = connection
         try:
@@ -377,6 +398,11 @@ class MysqlEngine:
             described += f" error {number}"
         return described
 
+    def reason(self, error: BaseException) -> str | None:
+        if error_number(error) not in _NAMING_ERROR_NUMBERS or len(error.args) < 2:
+            return None
+        return without_secrets(str(error.args[1]), (self.target.password,))
+
     def _connect_options(self) -> dict[str, Any]:
         target = self.target
         options: dict[str, Any] = {
@@ -416,7 +442,7 @@ def _tls_context(ssl_ca: str | None) -> ssl.SSLContext:
     try:
         return ssl.create_default_context(cafile=ssl_ca)
     except (OSError, ssl.SSLError):
-        raise StoreError("Bank 2 (mysql) cannot read the CA certificates named by ssl_ca") from None
+        raise StoreError("cannot read the CA certificates named by ssl_ca") from None
 
 
 def _migrate(connection: Any, migrations: list[Migration]) -> None:
@@ -434,7 +460,7 @@ def _migrate(connection: Any, migrations: list[Migration]) -> None:
     granted = cursor.fetchone()[0]
     if granted != 1:
         error = TransientStoreError if granted == 0 else StoreError
-        raise error("Bank 2 (mysql) migration lock not granted (GET_LOCK)")
+        raise error("migration lock not granted (GET_LOCK)")
     cursor.execute(SESSION_SQL.create_schema_migrations)
     applied = _applied_versions(cursor)  # again, under the lock: another instance may have won
     for migration in migrations:

@@ -12,9 +12,11 @@ from datetime import UTC, datetime
 from typing import Any, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from adapters.bank2 import postgres_errors
 from adapters.bank2.engine import (
     Connection,
     ProjectionSql,
+    UrlError,
     close_quietly,
     import_driver,
     loaded_driver,
@@ -157,14 +159,6 @@ RECORD_MIGRATION = (
     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (%s, %s, now())"
 )
 
-# Connection-level failures (class 08), serialization failure and deadlock (40001, 40P01), lock
-# wait timeout (55P03), statement timeout or cancel (57014), admin shutdown and crash shutdown
-# (57P01, as pg_terminate_backend sends; 57P02), server starting up or shutting down (57P03),
-# too many connections (53300), and a write on a read-only server after a failover (25006).
-TRANSIENT_SQLSTATES = frozenset(
-    {"40001", "40P01", "55P03", "57014", "57P01", "57P02", "57P03", "53300", "25006"}
-)
-
 # Libpq parameters the engine sets unless the URL sets them itself:
 # * connect_timeout: a host that does not answer fails the attempt fast enough to be retried;
 # * keepalives_*: a dead server or network path is noticed within about a minute, not hours;
@@ -182,8 +176,8 @@ DEFAULT_PARAMETERS: dict[str, str] = {
 _MAX_PORT = 65535
 
 
-class PostgresUrlError(ValueError):
-    """``BANK2_URL`` is not a usable PostgreSQL URI. The message never quotes the URL."""
+class PostgresUrlError(UrlError):
+    """Not a usable PostgreSQL URI. The message never quotes the URL."""
 
 
 class PostgresEngine:
@@ -192,13 +186,24 @@ class PostgresEngine:
     name = "postgresql"
     sql = SQL
 
-    def __init__(self, conninfo: str, *, summary: str, defaults: dict[str, str]) -> None:
+    def __init__(
+        self,
+        conninfo: str,
+        *,
+        summary: str,
+        defaults: dict[str, str],
+        passwords: tuple[str, ...] = (),
+        setting: str = "BANK2_URL",
+    ) -> None:
         self._conninfo = conninfo  # may hold a password: never shown
         self.summary = summary
+        self.location = summary
+        self.setting = setting
         self._defaults = defaults
+        self._passwords = passwords  # removed from any driver text an error quotes
 
     @classmethod
-    def from_url(cls, url: str) -> Self:
+    def from_url(cls, url: str, setting: str = "BANK2_URL") -> Self:
         """Check a ``postgresql://`` or ``postgres://`` URI's shape without connecting.
 
         libpq reads the URI at connect time; this catches the mistakes it would only report
@@ -206,36 +211,54 @@ class PostgresEngine:
         """
         scheme, separator, _ = url.partition("://")
         if not separator or scheme.lower() not in SCHEMES:
-            raise PostgresUrlError("BANK2_URL must start with postgresql:// or postgres://")
+            raise PostgresUrlError("must start with postgresql:// or postgres://", setting)
         try:
             parts = urlsplit(url)
         except ValueError:  # e.g. an unbalanced "[" around an IPv6 address
-            raise PostgresUrlError("BANK2_URL is not a valid URI") from None
+            raise PostgresUrlError("is not a valid URI", setting) from None
         if parts.fragment:
-            raise PostgresUrlError("BANK2_URL must not have a #fragment")
+            raise PostgresUrlError("must not have a #fragment", setting)
         userinfo, _, hosts = parts.netloc.rpartition("@")
+        if "@" in userinfo:
+            # libpq ends the user name and password at the FIRST '@': the rest of the password
+            # would be read (and shown in its errors) as a host name.
+            raise PostgresUrlError(
+                "has '@' in the user name or password: percent-encode it as %40", setting
+            )
         for host in hosts.split(","):
-            _check_port(host)
+            _check_port(host, setting)
         if "@" in parts.path:
             # A '/' left raw in the password ends the host part early, and the rest of the
             # password would be read (and shown) as the database name.
             raise PostgresUrlError(
-                "BANK2_URL has '@' after the host: percent-encode '/' (%2F) and '@' (%40) in the "
-                "user name and password"
+                "has '@' after the host: percent-encode '/' (%2F) and '@' (%40) in the "
+                "user name and password",
+                setting,
             )
         database = unquote(parts.path.removeprefix("/"))
         if "/" in database:
-            raise PostgresUrlError("BANK2_URL path must be a single database name")
+            raise PostgresUrlError("path must be a single database name", setting)
         try:
             query = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=True)
         except ValueError:
-            raise PostgresUrlError("BANK2_URL query must be key=value pairs") from None
+            raise PostgresUrlError("query must be key=value pairs", setting) from None
         given = {key for key, _ in query}
-        user = unquote(userinfo.partition(":")[0])
-        summary = f"{user + '@' if user else ''}{hosts}/{database}"
+        user, _, password = userinfo.partition(":")
+        summary = f"{unquote(user) + '@' if user else ''}{hosts}/{database}"
         defaults = {key: value for key, value in DEFAULT_PARAMETERS.items() if key not in given}
+        passwords = tuple(
+            secret
+            for secret in (unquote(password), *(v for k, v in query if k == "password"))
+            if secret
+        )
         # libpq accepts both schemes, in lower case only.
-        return cls("postgresql" + url[len(scheme) :], summary=summary, defaults=defaults)
+        return cls(
+            "postgresql" + url[len(scheme) :],
+            summary=summary,
+            defaults=defaults,
+            passwords=passwords,
+            setting=setting,
+        )
 
     def __repr__(self) -> str:
         return f"PostgresEngine({self.summary!r})"
@@ -247,7 +270,7 @@ class PostgresEngine:
         return (psycopg.Error,) if psycopg is not None else ()
 
     def connect(self) -> Connection:
-        psycopg = import_driver("psycopg", "postgresql", "install psycopg[binary]")
+        psycopg = import_driver("psycopg", "install psycopg[binary]")
         # autocommit: transactions are begun explicitly by begin() and by the migrations, so
         # none is ever open by accident. prepare_threshold=None: no server-side prepared
         # statements, which a pooler in transaction mode (PgBouncer) cannot route.
@@ -275,34 +298,23 @@ class PostgresEngine:
         return moment.astimezone(UTC)
 
     def is_transient(self, error: BaseException) -> bool:
-        sqlstate = getattr(error, "sqlstate", None)
-        if isinstance(sqlstate, str) and sqlstate:
-            return sqlstate.startswith("08") or sqlstate in TRANSIENT_SQLSTATES
-        # No SQLSTATE: the driver itself failed. A failed connect (refused, timed out, server
-        # restarting; libpq reports a rejected login the same way, so a wrong password is
-        # retried too, within the bounded budget) and a connection found closed or lost are
-        # OperationalError or InterfaceError; anything else is a programming error.
-        psycopg = loaded_driver("psycopg")
-        return psycopg is not None and isinstance(
-            error, psycopg.OperationalError | psycopg.InterfaceError
-        )
+        return postgres_errors.is_transient(error)
 
     def describe(self, error: BaseException) -> str:
-        sqlstate = getattr(error, "sqlstate", None)
-        described = type(error).__name__
-        if isinstance(sqlstate, str) and sqlstate:
-            described += f" SQLSTATE {sqlstate}"
-        return described
+        return postgres_errors.describe(error)
+
+    def reason(self, error: BaseException) -> str | None:
+        return postgres_errors.reason(error, self._passwords)
 
 
-def _check_port(host: str) -> None:
+def _check_port(host: str, setting: str) -> None:
     # "[::1]:5432" and "db:5432" carry a port after the last colon outside brackets.
     _, _, port = host.rpartition("]") if host.startswith("[") else ("", "", host)
     if ":" not in port:
         return
     number = port.rpartition(":")[2]
     if not number.isdigit() or not 0 < int(number) <= _MAX_PORT:
-        raise PostgresUrlError("BANK2_URL port must be a number from 1 to 65535")
+        raise PostgresUrlError("port must be a number from 1 to 65535", setting)
 
 
 def _migrate(connection: Any, migrations: list[Migration]) -> None:

@@ -13,28 +13,28 @@ transaction, error translation and statement counting.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
 import orjson
 
-from adapters.bank2.engine import Connection, Engine, close_quietly
+from adapters.bank2.engine import Connection, Engine, close_quietly, failure_message
 from domain.batches import newer_than_stored
 from domain.customers import Contact, ContactChange
 from service.ports import RejectedRecord, StoreError, TransientStoreError
 from service.records import Partition
 
 StoreT = TypeVar("StoreT")
+T = TypeVar("T")
 # Builds a store on one open transaction: (engine, connection, count one statement) -> store.
 StoreFactory = Callable[[Engine, Connection, Callable[[], None]], StoreT]
 
 
 class Statements:
     """Sends statements on one open transaction: each counted, its cursor closed at once, and
-    its driver errors translated (see ``translate_errors``)."""
+    its driver errors translated (see ``translated``)."""
 
     def __init__(
         self, engine: Engine, connection: Connection, on_statement: Callable[[], None]
@@ -44,35 +44,39 @@ class Statements:
         self._on_statement = on_statement
 
     def query(self, operation: str, sql: str, *params: object) -> list[Any]:
-        with self._cursor(operation, sql, params) as cursor:
-            # A T-SQL batch may answer with row counts before its rows (results without
-            # columns), and an error raised after the rows arrives only with the next result:
-            # both are read here, inside the error translation, so no failure goes unseen.
-            nextset = getattr(cursor, "nextset", None)  # sqlite3 has none: one result only
-            while cursor.description is None and nextset is not None and nextset():
-                pass
-            rows = list(cursor.fetchall())
-            while nextset is not None and nextset():
-                pass
-            return rows
+        return translated(self._engine, operation, lambda: self._run(sql, params, _all_rows))
 
     def execute(self, operation: str, sql: str, *params: object) -> int:
         """Run a write; return the number of rows it changed (0 if the driver cannot tell)."""
-        with self._cursor(operation, sql, params) as cursor:
-            return max(int(cursor.rowcount), 0)
+        return translated(self._engine, operation, lambda: self._run(sql, params, _row_count))
 
-    @contextmanager
-    def _cursor(self, operation: str, sql: str, params: tuple[object, ...]) -> Iterator[Any]:
+    def _run(self, sql: str, params: tuple[object, ...], read: Callable[[Any], T]) -> T:
         # Cursors are closed at once: a SQL Server connection with a pending result set
         # refuses the next statement ("connection is busy").
-        with translate_errors(self._engine, operation):
-            cursor = self._connection.cursor()
-            try:
-                self._on_statement()
-                cursor.execute(sql, params)
-                yield cursor
-            finally:
-                cursor.close()
+        cursor = self._connection.cursor()
+        try:
+            self._on_statement()
+            cursor.execute(sql, params)
+            return read(cursor)
+        finally:
+            cursor.close()
+
+
+def _all_rows(cursor: Any) -> list[Any]:
+    # A T-SQL batch may answer with row counts before its rows (results without columns), and
+    # an error raised after the rows arrives only with the next result: both are read here,
+    # inside the error translation, so no failure goes unseen.
+    nextset = getattr(cursor, "nextset", None)  # sqlite3 has none: one result only
+    while cursor.description is None and nextset is not None and nextset():
+        pass
+    rows = list(cursor.fetchall())
+    while nextset is not None and nextset():
+        pass
+    return rows
+
+
+def _row_count(cursor: Any) -> int:
+    return max(int(cursor.rowcount), 0)
 
 
 class SqlProjectionStore:
@@ -139,16 +143,28 @@ def _contact_row(change: ContactChange) -> list[object]:
     return [change.customer_id, change.version.key, None, None, None, 1]
 
 
-@contextmanager
-def translate_errors(engine: Engine, operation: str) -> Iterator[None]:
-    """Replace driver errors by store errors that name the operation and code, never row data."""
+def translated(engine: Engine, operation: str, work: Callable[[], T]) -> T:
+    """``work()``, its driver errors replaced by store errors that say which setting, engine,
+    host and operation failed, with the error's code and, where it cannot quote row data, the
+    driver's reason.
+
+    The store error is raised outside the handler: the driver's error, whose text and arguments
+    may hold a batch's rows, is neither its cause nor its context, so nothing that walks the
+    chain (a traceback, an error tracker) can reach it.
+    """
+    failure: StoreError
     try:
-        yield
+        return work()
+    except StoreError as error:  # the engine's own: a missing driver, a lock not granted...
+        failure = type(error)(failure_message(engine, operation, str(error)))
     except engine.driver_errors as error:
-        detail = f"Bank 2 ({engine.name}) {operation} failed: {engine.describe(error)}"
-        if engine.is_transient(error):
-            raise TransientStoreError(detail) from None
-        raise StoreError(detail) from None
+        detail = engine.describe(error)
+        reason = engine.reason(error)
+        if reason:
+            detail = f"{detail}: {reason}"
+        kind = TransientStoreError if engine.is_transient(error) else StoreError
+        failure = kind(failure_message(engine, operation, detail))
+    raise failure
 
 
 class SqlBank2:
@@ -178,8 +194,7 @@ class SqlBank2:
         self._lock.acquire()
         try:
             if self._connection is None:
-                with translate_errors(self.engine, "connect"):
-                    self._connection = self.engine.connect()
+                self._connection = translated(self.engine, "connect", self.engine.connect)
         except BaseException:
             self._lock.release()
             raise
@@ -214,8 +229,7 @@ class SqlUnitOfWork(Generic[StoreT]):
         engine = self._bank2.engine
         self._connection = self._bank2.acquire()
         try:
-            with translate_errors(engine, "begin"):
-                engine.begin(self._connection)
+            translated(engine, "begin", lambda: engine.begin(self._connection))
         except BaseException:
             self._bank2.release(broken=True)
             raise
@@ -223,9 +237,8 @@ class SqlUnitOfWork(Generic[StoreT]):
         return self
 
     def commit(self) -> None:
-        with translate_errors(self._bank2.engine, "commit"):
-            self._bank2.count_statement()
-            self._connection.commit()
+        self._bank2.count_statement()
+        translated(self._bank2.engine, "commit", self._connection.commit)
         self._committed = True
 
     def __exit__(

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from adapters.bank2.engine import Connection, ProjectionSql
+from adapters.bank2.engine import Connection, ProjectionSql, without_secrets
 from adapters.bank2.migrations import migrations_for
 
 # SQLite's JSON functions expand the batch's single JSON parameter into rows. ``WHERE true`` is
@@ -81,8 +81,10 @@ class SqliteEngine:
     # OSError: the database file's folder cannot be created or opened.
     driver_errors: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, setting: str = "BANK2_URL") -> None:
         self.path = path
+        self.location = path
+        self.setting = setting
 
     def connect(self) -> Connection:
         if self.path != ":memory:":
@@ -119,6 +121,13 @@ class SqliteEngine:
     def describe(self, error: BaseException) -> str:
         code = getattr(error, "sqlite_errorname", None)
         return f"{type(error).__name__} {code}" if code else type(error).__name__
+
+    def reason(self, error: BaseException) -> str | None:
+        # SQLite never quotes bound values in its messages, but a constraint or data error is
+        # about a row: those show their code only, like every engine's.
+        if isinstance(error, sqlite3.IntegrityError | sqlite3.DataError):
+            return None
+        return without_secrets(str(error), ())
 
 
 def _enable_wal(connection: sqlite3.Connection) -> None:

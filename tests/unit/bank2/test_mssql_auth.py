@@ -304,3 +304,53 @@ def test_describing_an_error_gives_class_sqlstate_and_number_never_its_text(
     own = pyodbc.ProgrammingError("Attempt to use a closed cursor.", "HY010")
     assert engine().describe(own) == "ProgrammingError SQLSTATE HY010"
     assert engine().describe(pyodbc.Error("Maria Souza")) == "Error"
+
+
+FIREWALL_REFUSAL = (
+    "[SQL Server]Cannot open server 'bank2' requested by the login. Client with IP address "
+    "'10.0.0.7' is not allowed to access the server."
+)
+SIGN_IN_REFUSED: list[Case] = [
+    (
+        "InterfaceError",
+        "28000",
+        "[SQL Server]Login failed for user '<token-identified principal>'.",
+        18456,
+        "SQLDriverConnect",
+    ),
+    (
+        "ProgrammingError",
+        "42000",
+        FIREWALL_REFUSAL,
+        40615,
+        "SQLDriverConnect",
+    ),
+    # The driver may file a refused login under a connection SQLSTATE: the number decides.
+    (
+        "OperationalError",
+        "08001",
+        "[SQL Server]Login failed for user 'bank2'.",
+        18456,
+        "SQLDriverConnect",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", SIGN_IN_REFUSED)
+def test_a_refused_sign_in_fails_at_once_and_says_why(pyodbc: types.ModuleType, case: Case) -> None:
+    error = make(pyodbc, case)
+    assert not engine().is_transient(error)
+    reason = engine().reason(error)
+    assert reason is not None
+    assert case[2] in reason
+
+
+@pytest.mark.parametrize("case", [case for case in TERMINAL if case[1][:2] in {"22", "23"}])
+def test_errors_about_data_show_their_number_only(pyodbc: types.ModuleType, case: Case) -> None:
+    assert engine().reason(make(pyodbc, case)) is None
+
+
+def test_a_lost_connection_says_why(pyodbc: types.ModuleType) -> None:
+    reason = engine().reason(make(pyodbc, TRANSIENT[0]))
+    assert reason is not None
+    assert "TCP Provider: Error code 0x2746" in reason

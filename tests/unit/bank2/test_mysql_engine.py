@@ -127,7 +127,10 @@ def test_opening_bank2_does_not_connect() -> None:
     bank = open_bank2("mysql://app@127.0.0.1:1/bank2")
     with pytest.raises(TransientStoreError) as caught, bank.unit_of_work():
         pass
-    assert str(caught.value) == "Bank 2 (mysql) connect failed: OperationalError error 2003"
+    assert str(caught.value) == (
+        "BANK2_URL (mysql at app@127.0.0.1:1/bank2): connect failed: OperationalError error 2003:"
+        " Can't connect to MySQL server on '127.0.0.1' ([Errno 111] Connection refused)"
+    )
 
 
 class CapturedError(Exception):
@@ -370,7 +373,8 @@ def test_a_value_too_long_fails_the_batch_without_quoting_it(bank2: SqlBank2) ->
     assert not isinstance(caught.value, TransientStoreError)
     assert "Maria" not in str(caught.value)
     assert str(caught.value) == (
-        "Bank 2 (mysql) write_contacts failed: DataError SQLSTATE 22001 error 1406"
+        f"BANK2_URL (mysql at {bank2.engine.location}): write_contacts failed: "
+        "DataError SQLSTATE 22001 error 1406"
     )
     assert query(bank2, "SELECT COUNT(*) FROM contact_state") == [(0,)]
 
@@ -423,3 +427,38 @@ def mysql_admin() -> Any:
         password=target.password,
         autocommit=True,
     )
+
+
+@pytest.mark.parametrize(
+    ("number", "sqlstate", "message"),
+    [
+        (1045, "28000", "Access denied for user 'telesales'@'10.0.0.7' (using password: YES)"),
+        (1044, "42000", "Access denied for user 'telesales'@'%' to database 'bank2'"),
+        (1049, "42000", "Unknown database 'bank2'"),
+        (1142, "42000", "SELECT command denied to user 'telesales'@'%' for table 'contact_state'"),
+        (1146, "42S02", "Table 'bank2.contact_state' doesn't exist"),
+        (1205, "HY000", "Lock wait timeout exceeded; try restarting transaction"),
+    ],
+)
+def test_errors_about_accounts_rights_and_schema_say_why(
+    number: int, sqlstate: str, message: str
+) -> None:
+    assert engine().reason(server_error(number, sqlstate, message)) == message
+
+
+@pytest.mark.parametrize(
+    ("number", "sqlstate", "message"),
+    [
+        (1062, "23000", PERSONAL),
+        (1064, "42000", "You have an error in your SQL syntax near 'Maria Souza'"),
+        (1366, "22007", "Incorrect string value: '\\xF0\\x9F' for column 'name' at row 1"),
+        (1406, "22001", "Data too long for column 'name' at row 1"),
+    ],
+)
+def test_errors_about_data_show_their_number_only(number: int, sqlstate: str, message: str) -> None:
+    assert engine().reason(server_error(number, sqlstate, message)) is None
+
+
+def test_the_password_never_reaches_a_reason() -> None:
+    error = server_error(1045, "28000", f"Access denied, you said {PASSWORD}")
+    assert engine().reason(error) == "Access denied, you said ***"
