@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+import orjson
+
 from adapters.formats.fields import active_from_status, canonical_customer_id, customer_id_from_key
 from domain.customers import CustomerChange, Rejection
 from domain.reasons import RejectReason
@@ -22,6 +24,11 @@ _OPERATIONS = _UPSERT_OPERATIONS | {_DELETE_OPERATION}
 # Fixed-width hex fields, so joining them keeps the log order: "00000027:00000758:0005".
 _DIGITS = len(str(MAX_VERSION_PART))  # longer digit strings cannot be a version part
 _SQL_SERVER_LSN = re.compile(r"[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{4}")
+_POSTGRES = VersionScheme.POSTGRES_COMMIT_ORDER
+_SNAPSHOT_PHASE = 0
+_STREAM_PHASE = 1
+_NOT_SNAPSHOT = (None, False, "false")
+_MAX_SEQUENCE_CHARACTERS = 64  # two quoted 64-bit numbers, with room to spare
 
 
 def matches(message: Mapping[str, object]) -> bool:
@@ -33,7 +40,7 @@ def decode(envelope: Mapping[str, object], record: StreamRecord) -> CustomerChan
     if not isinstance(operation, str) or operation not in _OPERATIONS:
         # Truncates and logical-decoding messages name no customer.
         return Rejection(RejectReason.UNSUPPORTED_OPERATION)
-    version = source_version(envelope.get("source"), record.offset)
+    version = source_version(envelope, record.offset)
     if version is None:
         return Rejection(RejectReason.INVALID_VERSION)
     if operation == _DELETE_OPERATION:
@@ -85,25 +92,100 @@ def _bit(value: object) -> bool | None:
     return None
 
 
-def source_version(source: object, offset: int) -> Version | None:
-    """The change's position in the source database's log, else its commit time.
+def source_version(envelope: Mapping[str, object], offset: int) -> Version | None:
+    """The change's place in its customer's history, from what its connector guarantees.
 
-    Commit times tie (two updates in one millisecond; MySQL's binlog has whole seconds), so the
-    Kafka offset breaks the tie: Debezium keys records by primary key, so one customer's changes
-    share a partition and its offsets follow the commit order.
+    * SQL Server: the commit's log position, the change's, and the event's serial number within
+      the change. Snapshot rows carry the highest LSN at the snapshot and no change position,
+      and streaming starts strictly after it, so this is the commit order, snapshot included.
+    * PostgreSQL: see ``_postgres_version``.
+    * Any other source: the commit time, with the Kafka offset breaking ties (two updates in
+      one millisecond, or in one second of a MySQL binlog): Debezium keys records by primary
+      key, so one customer's changes share a partition and its offsets follow the commit order.
 
     A position that is present but unreadable rejects the event instead of falling back to the
     timestamp: mixing schemes for one customer would order its changes wrongly.
     """
+    source = envelope.get("source")
     if not isinstance(source, dict):
         return None
     if source.get("commit_lsn") is not None:
         return _sql_server_version(source)
-    if source.get("lsn") is not None:
-        lsn = _natural(source["lsn"])
-        return None if lsn is None else Version(VersionScheme.SOURCE_LOG_POSITION, (lsn,))
+    if source.get("connector") == "postgresql" or source.get("lsn") is not None:
+        return _postgres_version(source, envelope)
     ts_ms = _natural(source.get("ts_ms"))
     return None if ts_ms is None else Version(VersionScheme.SOURCE_TIMESTAMP, (ts_ms, offset))
+
+
+def _postgres_version(
+    source: Mapping[str, object], envelope: Mapping[str, object]
+) -> Version | None:
+    """(phase, log position, place in the transaction): snapshot rows first, then the stream.
+
+    ``source.lsn`` is where a change sits in the write-ahead log, not where its transaction
+    committed, so it is no commit order across the snapshot: a snapshot row carries the
+    snapshot's start position S, and a change from a transaction that was still open at S is
+    streamed after that row with its own, possibly lower, position (Debezium DBZ-2288; PR #7764).
+    What does hold:
+
+    * Every streamed change of a customer committed after every snapshot row Debezium emitted
+      for it before: streaming starts at the snapshot's position and logical decoding sends only
+      transactions that commit after it. So a streamed change (phase 1) always wins over a
+      snapshot row (phase 0), whatever their positions.
+    * Two streamed changes of one customer are ordered by their positions: a transaction that
+      changes a row holds its lock until it commits, so the next change to that row is written
+      after that commit. A change Debezium streams again after a restart carries the same
+      position: it is a duplicate, never newer. Two changes of one row in one transaction are
+      ordered by position too; ``transaction.total_order``, when the connector sends it, breaks
+      a tie (old decoders gave a whole transaction one position).
+    * Snapshot rows are ordered among themselves by their snapshot's position, so a later
+      snapshot (or an incremental one, positioned at its window's close) replaces an earlier
+      snapshot's row, but never a streamed change (README, "Debezium change events").
+    """
+    if _is_snapshot_row(source, envelope.get("op")):
+        # Incremental snapshot rows carry no lsn, only the stream position of their window.
+        position = (
+            _natural(source["lsn"])
+            if source.get("lsn") is not None
+            else _sequence_position(source.get("sequence"))
+        )
+        return None if position is None else Version(_POSTGRES, (_SNAPSHOT_PHASE, position, 0))
+    position = _natural(source.get("lsn"))
+    if position is None:
+        return None
+    return Version(_POSTGRES, (_STREAM_PHASE, position, _total_order(envelope.get("transaction"))))
+
+
+def _is_snapshot_row(source: Mapping[str, object], operation: object) -> bool:
+    """A snapshot's read: op ``r``, or a ``snapshot`` marker other than false.
+
+    The marker is a string (``true``, ``first``, ``last``, ``incremental``...) in the source
+    schema, a boolean in older versions and in the documentation's examples.
+    """
+    marker = source.get("snapshot")
+    return operation == "r" or marker not in _NOT_SNAPSHOT
+
+
+def _sequence_position(sequence: object) -> int | None:
+    """The position in ``source.sequence``, ``["<last commit LSN>","<this LSN>"]`` as text."""
+    if not isinstance(sequence, str) or len(sequence) > _MAX_SEQUENCE_CHARACTERS:
+        return None
+    try:
+        parsed = orjson.loads(sequence)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(parsed, list) or not parsed:
+        return None
+    return _natural(parsed[-1])
+
+
+def _total_order(transaction: object) -> int:
+    """The event's place in its transaction, when the connector sends transaction metadata."""
+    if isinstance(transaction, dict):
+        order = _natural(transaction.get("total_order"))
+        if order is not None:
+            return order
+    return 0
 
 
 def _sql_server_version(source: Mapping[str, object]) -> Version | None:

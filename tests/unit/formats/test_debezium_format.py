@@ -143,11 +143,80 @@ def test_changes_in_one_sql_server_transaction_keep_their_order() -> None:
     assert first.version < second.version
 
 
-def test_postgresql_source_is_versioned_by_its_lsn() -> None:
-    change = decode_customer_record(record_of(envelope("c", after=ROW, source=postgres_source())))
-
+def postgres_version(op: str, source: Any, transaction: Any = None) -> Version:
+    message = envelope(op, after=ROW, source=source) | {"transaction": transaction}
+    change = decode_customer_record(record_of(message))
     assert isinstance(change, CustomerChange)
-    assert change.version == Version(VersionScheme.SOURCE_LOG_POSITION, (24023128,))
+    return change.version
+
+
+def test_a_streamed_postgresql_change_is_versioned_by_its_lsn_after_every_snapshot_row() -> None:
+    assert postgres_version("c", postgres_source()) == Version(
+        VersionScheme.POSTGRES_COMMIT_ORDER, (1, 24023128, 0)
+    )
+
+
+@pytest.mark.parametrize(
+    ("op", "marker"),
+    [
+        ("r", "true"),
+        ("r", "first"),
+        ("r", "first_in_data_collection"),
+        ("r", "last_in_data_collection"),
+        ("r", "last"),
+        ("r", "false"),  # a read is a snapshot's, whatever the marker says
+        ("c", True),  # the documentation's create example: a boolean marker
+        ("c", "first"),
+    ],
+)
+def test_postgresql_snapshot_rows_come_before_any_streamed_change(op: str, marker: object) -> None:
+    version = postgres_version(op, postgres_source() | {"snapshot": marker})
+
+    assert version == Version(VersionScheme.POSTGRES_COMMIT_ORDER, (0, 24023128, 0))
+    assert version < postgres_version("u", postgres_source(lsn=1))
+
+
+def test_an_incremental_snapshot_row_is_placed_at_its_window_s_position() -> None:
+    # Since Debezium 2.0 incremental snapshot rows carry no lsn, only the window's sequence.
+    source = postgres_source(lsn=None) | {
+        "snapshot": "incremental",
+        "txId": None,
+        "sequence": '["24023119","24030000"]',
+    }
+    assert postgres_version("r", source) == Version(
+        VersionScheme.POSTGRES_COMMIT_ORDER, (0, 24030000, 0)
+    )
+
+
+def test_the_place_in_the_transaction_breaks_a_tie_between_two_changes_at_one_position() -> None:
+    first = postgres_version("u", postgres_source(), {"id": "556:24023128", "total_order": 1})
+    second = postgres_version("u", postgres_source(), {"id": "556:24023128", "total_order": 2})
+
+    assert first < second
+    assert postgres_version("u", postgres_source(), {"total_order": "x"}).parts[2] == 0
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        postgres_source(lsn=None) | {"sequence": None},
+        postgres_source(lsn=None) | {"snapshot": "incremental", "sequence": None},
+        postgres_source(lsn=None) | {"snapshot": "incremental", "sequence": '["1", null]'},
+        postgres_source(lsn=None) | {"snapshot": "incremental", "sequence": "[1, 2"},
+        postgres_source(lsn=None) | {"snapshot": "incremental", "sequence": "[" + "1," * 40},
+        postgres_source(lsn="0x24023128") | {"snapshot": "first"},
+    ],
+)
+def test_a_postgresql_change_without_a_readable_position_is_rejected(source: Any) -> None:
+    for op in ("r", "u"):
+        message = envelope(op, after=ROW, source=source)
+        assert decode_customer_record(record_of(message)) == Rejection(RejectReason.INVALID_VERSION)
+
+
+def test_a_streamed_postgresql_change_needs_its_own_lsn() -> None:
+    message = envelope("u", after=ROW, source=postgres_source(lsn=None))
+
+    assert decode_customer_record(record_of(message)) == Rejection(RejectReason.INVALID_VERSION)
 
 
 def test_source_without_log_position_is_versioned_by_commit_time() -> None:
