@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from adapters.bank2.payments.store import payment_unit_of_work
 from adapters.bank2.urls import open_bank2
-from adapters.formats import decode_customer_record
+from adapters.formats import CustomerDecoder
 from adapters.formats.transactions import decode_transaction_record
 from adapters.settings import PaymentSettings, Settings
 from service.customer_projection import CustomerProjection
@@ -20,7 +20,7 @@ def build_customer_projection(settings: Settings) -> CustomerProjection:
     bank2 = open_bank2(settings.bank2_url, "BANK2_URL")
     return CustomerProjection(
         bank2.unit_of_work,
-        decode_customer_record,
+        CustomerDecoder(settings.unavailable_value_placeholder),
         settings.consumer_group,
         retry=BANK2_RETRY,
         marker_retention=settings.removal_marker_retention,

@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+# Debezium's default unavailable.value.placeholder (its RelationalDatabaseConnectorConfig).
+DEFAULT_UNAVAILABLE_PLACEHOLDER = "__debezium_unavailable_value"
+
 # Every app setting the code or its bindings read, with whether a deployment must set it. The
 # infrastructure tests check that the Bicep templates and local.settings.json.example set them.
 APP_SETTINGS: dict[str, bool] = {
@@ -25,6 +28,8 @@ APP_SETTINGS: dict[str, bool] = {
     # The application.
     "BANK2_URL": True,
     "BANK2_REMOVAL_MARKER_RETENTION_DAYS": False,
+    # The Debezium connector's unavailable.value.placeholder, when it is not the default.
+    "DEBEZIUM_UNAVAILABLE_VALUE_PLACEHOLDER": False,
     # The payment processor (README, "The payment processor"): a second function, registered when
     # KAFKA_TRANSACTIONS_TOPIC is set; it then needs the three binding settings after it.
     "KAFKA_TRANSACTIONS_TOPIC": False,
@@ -50,6 +55,9 @@ class Settings:
     bank2_url: str
     consumer_group: str
     removal_marker_retention: timedelta
+    # The Debezium connector's unavailable.value.placeholder: in name, phone or state it means
+    # "unchanged" (adapters/formats/debezium.py).
+    unavailable_value_placeholder: str = DEFAULT_UNAVAILABLE_PLACEHOLDER
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -62,6 +70,8 @@ class Settings:
             removal_marker_retention=timedelta(
                 days=_positive_int(environ, "BANK2_REMOVAL_MARKER_RETENTION_DAYS", default=30)
             ),
+            unavailable_value_placeholder=environ.get("DEBEZIUM_UNAVAILABLE_VALUE_PLACEHOLDER")
+            or DEFAULT_UNAVAILABLE_PLACEHOLDER,
         )
 
 

@@ -2,18 +2,34 @@
 
 Only the name, phone and region leave this module: whatever else Bank 1 holds about a customer
 (CPF, e-mail, address, birth date, branch) is never part of a ``CustomerChange`` in the first place.
+
+A producer may leave a field out of a change and say so (Debezium's unavailable-value
+placeholder, for a column an update did not touch): such a field is ``UNCHANGED``, never data. The
+change then becomes a ``ContactUpdate``, which keeps what Bank 2 holds for the fields it leaves out
+(``domain.merging``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
+from typing import Final
 
 from domain.names import normalize_name
 from domain.phones import BrazilianPhone, parse_brazilian_phone
 from domain.reasons import RejectReason
 from domain.regions import Region, region_of_area_code, region_of_state
 from domain.versions import Version
+
+
+class Unchanged(Enum):
+    """The producer says this field did not change, and does not say what it holds."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED: Final = Unchanged.UNCHANGED
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +47,7 @@ class CustomerChange:
     active: bool = True
     telemarketing_opt_out: bool = False
     name: object = None  # as sent: validated by the projection, whatever its type
-    phone: object = None
+    phone: object = None  # each of the three may be UNCHANGED
     state: object = None
 
     @property
@@ -49,6 +65,26 @@ class Contact:
     name: str
     phone: str  # E.164
     region: Region
+    # Whether the region is the customer's state's (else the phone's area code's), so that a
+    # later change that leaves the state out knows whether a new phone moves the region. None:
+    # not known (a contact stored before Bank 2 recorded it).
+    region_from_state: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactUpdate:
+    """A change to a contact that leaves some of its fields out: they keep what Bank 2 holds.
+
+    ``name`` and ``phone`` are None where the change left them out; ``state`` is the region of
+    the state the change gives, None where it gives no state (the phone's area code then
+    decides), or ``UNCHANGED``. The fields it gives have passed the telesales rules.
+    """
+
+    customer_id: str
+    version: Version
+    name: str | None
+    phone: BrazilianPhone | None
+    state: Region | Unchanged | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +112,14 @@ class Rejection:
     withdraws: Removal | None = None
 
 
-ContactChange = Contact | Removal
+ContactChange = Contact | Removal  # what Bank 2 writes
+ProjectedChange = Contact | Removal | ContactUpdate
 
 
 def project(
     change: CustomerChange,
     parse_phone: Callable[[str], BrazilianPhone | None] = parse_brazilian_phone,
-) -> ContactChange | Rejection:
+) -> ProjectedChange | Rejection:
     """Apply the telesales rules to one customer change.
 
     A change whose name, phone or state breaks a rule is rejected, and it also withdraws the
@@ -95,6 +132,8 @@ def project(
     """
     if change.removes_contact:
         return Removal(change.customer_id, change.version)
+    if change.name is UNCHANGED or change.phone is UNCHANGED or change.state is UNCHANGED:
+        return _update(change, parse_phone)
     name = normalize_name(change.name)
     if name is None:
         return _rejected(change, RejectReason.INVALID_NAME)
@@ -104,7 +143,36 @@ def project(
     region = _region(change.state, phone.area_code)
     if region is None:
         return _rejected(change, RejectReason.INVALID_STATE)
-    return Contact(change.customer_id, change.version, name, phone.e164, region)
+    return Contact(
+        change.customer_id,
+        change.version,
+        name,
+        phone.e164,
+        region,
+        region_from_state=not _no_state(change.state),
+    )
+
+
+def _update(
+    change: CustomerChange, parse_phone: Callable[[str], BrazilianPhone | None]
+) -> ContactUpdate | Rejection:
+    """The rules for the fields a change gives; the ones it leaves out are Bank 2's to keep."""
+    name = None
+    if change.name is not UNCHANGED:
+        name = normalize_name(change.name)
+        if name is None:
+            return _rejected(change, RejectReason.INVALID_NAME)
+    phone = None
+    if change.phone is not UNCHANGED:
+        phone = parse_phone(change.phone) if isinstance(change.phone, str) else None
+        if phone is None:
+            return _rejected(change, RejectReason.INVALID_PHONE)
+    state: Region | Unchanged | None = UNCHANGED
+    if change.state is not UNCHANGED:
+        state = None if _no_state(change.state) else _state_region(change.state)
+        if state is None and not _no_state(change.state):
+            return _rejected(change, RejectReason.INVALID_STATE)
+    return ContactUpdate(change.customer_id, change.version, name, phone, state)
 
 
 def _rejected(change: CustomerChange, reason: RejectReason) -> Rejection:
@@ -113,8 +181,14 @@ def _rejected(change: CustomerChange, reason: RejectReason) -> Rejection:
 
 def _region(state: object, area_code: int) -> Region | None:
     """The state decides when the producer sent one; otherwise the phone's area code does."""
-    if state is None or (isinstance(state, str) and not state.strip()):
+    if _no_state(state):
         return region_of_area_code(area_code)
-    if not isinstance(state, str):
-        return None
-    return region_of_state(state)
+    return _state_region(state)
+
+
+def _no_state(state: object) -> bool:
+    return state is None or (isinstance(state, str) and not state.strip())
+
+
+def _state_region(state: object) -> Region | None:
+    return region_of_state(state) if isinstance(state, str) else None

@@ -39,6 +39,11 @@ class BrazilianPhone:
     area_code: int  # DDD, 11..99
 
 
+def area_code_of(e164: str) -> int:
+    """The DDD of a Brazilian number in E.164 ("+5511987654321" -> 11)."""
+    return int(e164[3:5])
+
+
 def parse_brazilian_phone(raw: str) -> BrazilianPhone | None:
     """Parse what people type ("(11) 98765-4321", "011 98765-4321", "+55 11 ...") or return None.
 

@@ -19,3 +19,6 @@ class RejectReason(StrEnum):
     INVALID_NAME = "invalid_name"
     INVALID_PHONE = "invalid_phone"
     INVALID_STATE = "invalid_state"
+    # A change leaves a field out (Debezium's unavailable-value placeholder) and Bank 2 holds no
+    # contact to keep it from, or a flag the change needs is left out.
+    UNAVAILABLE_VALUE = "unavailable_value"

@@ -169,6 +169,9 @@ param sqlDatabaseSku object = {
 @description('Days a removal marker stays in Bank 2 before it is purged.')
 param bank2RemovalMarkerRetentionDays int = 30
 
+@description('The Debezium connector\'s unavailable.value.placeholder (the value it sends for a column it does not have, such as a PostgreSQL TOASTed or SQL Server varchar(max) column an update did not touch). Set it to the connector\'s own setting.')
+param debeziumUnavailableValuePlaceholder string = '__debezium_unavailable_value'
+
 @description('Address space of the virtual network (privateEndpoint only).')
 param virtualNetworkAddressPrefix string = '10.42.0.0/16'
 
@@ -296,6 +299,7 @@ var applicationSettings = {
   // ODBC Driver 18 signs in as the user-assigned identity (its client id); no password.
   BANK2_URL: 'mssql+pyodbc://${sql.outputs.fullyQualifiedDomainName}/${bank2DatabaseName}?authentication=ActiveDirectoryMsi&client_id=${identity.properties.clientId}'
   BANK2_REMOVAL_MARKER_RETENTION_DAYS: string(bank2RemovalMarkerRetentionDays)
+  DEBEZIUM_UNAVAILABLE_VALUE_PLACEHOLDER: debeziumUnavailableValuePlaceholder
   KAFKA_TRANSACTIONS_TOPIC: kafkaTransactionsTopic
   KAFKA_TRANSACTION_RESULTS_TOPIC: kafkaTransactionResultsTopic
   KAFKA_PAYMENTS_CONSUMER_GROUP: kafkaPaymentsConsumerGroup

@@ -15,14 +15,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from domain.batches import newest_per_customer
+from domain.batches import reduce_batch
 from domain.customers import (
     Contact,
     ContactChange,
+    ContactUpdate,
     CustomerChange,
+    ProjectedChange,
     Rejection,
     project,
 )
+from domain.merging import settle
 from domain.reasons import RejectReason
 from service.ports import ProjectionStore, RejectedRecord, UnitOfWorkFactory
 from service.records import Partition, StreamRecord, Tombstone
@@ -96,7 +99,7 @@ class BatchSummary:
 @dataclass(frozen=True, slots=True)
 class _Projected:
     record: StreamRecord
-    outcome: ContactChange | Rejection | Tombstone
+    outcome: ProjectedChange | Rejection | Tombstone
 
 
 class CustomerProjection:
@@ -130,7 +133,7 @@ class CustomerProjection:
         summary.write_seconds = time.perf_counter() - started
         return summary
 
-    def _project(self, record: StreamRecord) -> ContactChange | Rejection | Tombstone:
+    def _project(self, record: StreamRecord) -> ProjectedChange | Rejection | Tombstone:
         decoded = self._decode(record)
         return project(decoded) if isinstance(decoded, CustomerChange) else decoded
 
@@ -142,27 +145,25 @@ class CustomerProjection:
             fresh = delivery.fresh
             summary.duplicates = len(projected) - len(fresh)
 
-            changes: list[ContactChange] = []
+            changes: list[ProjectedChange] = []
             rejects: list[RejectedRecord] = []
+            updates: dict[int, StreamRecord] = {}  # where each ContactUpdate came from
             for item in fresh:
                 outcome, record = item.outcome, item.record
                 if isinstance(outcome, Tombstone):
                     summary.skipped += 1
                 elif isinstance(outcome, Rejection):
-                    rejects.append(
-                        RejectedRecord(
-                            record.topic, record.partition, record.offset, outcome.reason
-                        )
-                    )
-                    summary.rejected[outcome.reason] += 1
+                    _reject(summary, rejects, record, outcome.reason)
                     if outcome.withdraws is not None:
                         changes.append(outcome.withdraws)
                 else:
                     changes.append(outcome)
+                    if isinstance(outcome, ContactUpdate):
+                        updates[id(outcome)] = record
 
-            newest, summary.superseded = newest_per_customer(changes)
-            written = uow.store.write_contacts(newest, now) if newest else set()
-            _count_writes(summary, newest, written)
+            to_write = self._settle(uow.store, changes, summary, rejects, updates)
+            written = uow.store.write_contacts(to_write, now) if to_write else set()
+            _count_writes(summary, to_write, written)
             if rejects:
                 uow.store.record_rejects(rejects, now)
             summary.rejected_records = rejects
@@ -177,8 +178,44 @@ class CustomerProjection:
             self._last_purge = now
         return summary
 
+    @staticmethod
+    def _settle(
+        store: ProjectionStore,
+        changes: list[ProjectedChange],
+        summary: BatchSummary,
+        rejects: list[RejectedRecord],
+        updates: dict[int, StreamRecord],
+    ) -> list[ContactChange]:
+        """Each customer's newest change, those that leave fields out settled on Bank 2's."""
+        reduced = reduce_batch(changes)
+        summary.superseded = reduced.superseded
+        to_write = reduced.newest
+        if not reduced.updates:
+            return to_write
+        held = store.held_contacts(list(reduced.updates))
+        for customer_id, history in reduced.updates.items():
+            settled = settle(history, held.get(customer_id))
+            if settled.write is not None:
+                to_write.append(settled.write)
+                if settled.write.version != history[-1].version:
+                    summary.superseded -= 1  # an older change of the batch is written after all
+            if settled.refused is not None:
+                _reject(
+                    summary, rejects, updates[id(settled.refused)], RejectReason.UNAVAILABLE_VALUE
+                )
+            if settled.stale:
+                summary.stale += 1
+        return to_write
+
     def _purge_due(self, now: datetime) -> bool:
         return self._last_purge is None or now - self._last_purge >= self._purge_interval
+
+
+def _reject(
+    summary: BatchSummary, rejects: list[RejectedRecord], record: StreamRecord, reason: RejectReason
+) -> None:
+    rejects.append(RejectedRecord(record.topic, record.partition, record.offset, reason))
+    summary.rejected[reason] += 1
 
 
 def _count_writes(

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
 from domain.customers import ContactChange
+from domain.merging import HeldContact
 from domain.reasons import RejectReason
 from service.records import Partition
 
@@ -32,6 +33,12 @@ class ProjectionStore(Protocol):
 
     def applied_offsets(self, consumer_group: str) -> dict[Partition, int]:
         """The last offset applied per partition for this consumer group."""
+        ...
+
+    def held_contacts(self, customer_ids: Sequence[str]) -> dict[str, HeldContact]:
+        """What Bank 2 holds for these customers (absent: nothing), their rows locked until the
+        unit of work ends, so that a change that leaves fields out is settled on what it writes
+        over. Called only for batches that have such changes."""
         ...
 
     def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:

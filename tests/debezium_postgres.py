@@ -13,7 +13,11 @@ from typing import Any
 
 import orjson
 
+from adapters.bank2.sql_store import SqlBank2
+from adapters.formats import CustomerDecoder
+from service.customer_projection import BatchSummary, CustomerProjection
 from service.records import StreamRecord
+from tests.support import query
 
 TOPIC = "PostgreSQL_server.public.customers"
 # The documentation's positions: its create example (a snapshot row) and its update example
@@ -197,5 +201,31 @@ def record(
     return StreamRecord(TOPIC, 0, offset, key, value)
 
 
-def _field(name: str, kind: str, optional: bool) -> dict[str, Any]:  # noqa: FBT001
+def _field(name: str, kind: str, optional: bool) -> dict[str, Any]:
     return {"type": kind, "optional": optional, "field": name}
+
+
+class CustomerTopic:
+    """The customers topic (one partition), read by the real decoder and service into Bank 2:
+    each delivery is one batch, each message appended at the next offset."""
+
+    def __init__(self, bank2: SqlBank2, *, wrapped: bool = False, customer_id: int = 42) -> None:
+        self._projection = CustomerProjection(bank2.unit_of_work, CustomerDecoder(), "telesales")
+        self._bank2 = bank2
+        self._wrapped = wrapped
+        self._customer_id = customer_id
+        self._offset = 0
+
+    def deliver(self, *messages: dict[str, Any] | None) -> BatchSummary:
+        """Deliver these messages of the customer (None: a tombstone) as one batch."""
+        records = []
+        for message in messages:
+            key = self._customer_id
+            records.append(record(message, key, self._offset, wrapped=self._wrapped))
+            self._offset += 1
+        return self._projection.handle(records)
+
+    def contacts(self) -> list[tuple[object, ...]]:
+        """What telesales see: (customer_id, name, phone, region), by customer."""
+        shown = "SELECT customer_id, name, phone, region FROM telesales_contacts ORDER BY 1"
+        return query(self._bank2, shown)

@@ -33,8 +33,12 @@ class ProjectionSql:
     """
 
     applied_offsets: str  # (consumer_group) -> rows of (topic, kafka_partition, last_offset)
-    # Rows are [id, version, name, phone, region, removed]. Where stored_versions is None, the
-    # upsert returns the customer_id of each row it inserted or updated (RETURNING).
+    # Rows of (customer_id, version, name, phone, region, region_from_state, removed), locked
+    # until the transaction ends.
+    held_contacts: str  # (customer_ids_json) -> rows
+    # Rows are [id, version, name, phone, region, removed, region_from_state]. Where
+    # stored_versions is None, the upsert returns the customer_id of each row it inserted or
+    # updated (RETURNING).
     write_contacts: str  # (rows_json, now)
     # None where write_contacts returns the ids it wrote. Otherwise the stored versions are
     # read first, and only the newer changes are sent (then they are the ones written).

@@ -60,6 +60,18 @@ SELECT topic, kafka_partition, last_offset
 FROM dbo.consumer_offsets
 WHERE consumer_group = ?;
 """,
+    # UPDLOCK, HOLDLOCK: the rows read (and the key ranges of those not there) stay locked
+    # until the transaction ends, so the upsert writes over exactly what was read.
+    held_contacts="""
+DECLARE @customer_ids_json NVARCHAR(MAX) = ?;
+SELECT customer_id, version, name, phone, region, region_from_state,
+       CAST(CASE WHEN removed_at IS NULL THEN 0 ELSE 1 END AS BIT) AS removed
+FROM dbo.contact_state WITH (UPDLOCK, HOLDLOCK)
+WHERE customer_id IN (
+    SELECT CAST(j.[value] AS NVARCHAR(4000)) COLLATE Latin1_General_BIN2
+    FROM OPENJSON(@customer_ids_json) AS j
+);
+""",
     # OPENJSON's default schema gives each row's JSON text ([value]) and its position in the
     # array ([key]), the tie-breaker for equal versions. (OPENJSON ... WITH over one row's array
     # would iterate the row's elements instead, so its fields are read with JSON_VALUE.)
@@ -74,10 +86,11 @@ WITH incoming AS (
            JSON_VALUE(r.[value], '$[3]') AS phone,
            JSON_VALUE(r.[value], '$[4]') AS region,
            CAST(JSON_VALUE(r.[value], '$[5]') AS BIT) AS removed,
+           CAST(JSON_VALUE(r.[value], '$[6]') AS BIT) AS region_from_state,
            CAST(r.[key] AS INT) AS batch_position
     FROM OPENJSON(@rows_json) AS r
 ), ranked AS (
-    SELECT customer_id, version, name, phone, region, removed,
+    SELECT customer_id, version, name, phone, region, removed, region_from_state,
            ROW_NUMBER() OVER (
                PARTITION BY customer_id ORDER BY version DESC, batch_position
            ) AS rank_in_batch
@@ -85,18 +98,20 @@ WITH incoming AS (
 )
 MERGE dbo.contact_state WITH (HOLDLOCK) AS t
 USING (
-    SELECT customer_id, version, name, phone, region, removed
+    SELECT customer_id, version, name, phone, region, removed, region_from_state
     FROM ranked
     WHERE rank_in_batch = 1
 ) AS s
 ON t.customer_id = s.customer_id
 WHEN MATCHED AND s.version > t.version THEN UPDATE SET
     version = s.version, name = s.name, phone = s.phone, region = s.region,
+    region_from_state = s.region_from_state,
     removed_at = CASE WHEN s.removed = 1 THEN @now END,
     updated_at = @now
 WHEN NOT MATCHED THEN
-    INSERT (customer_id, version, name, phone, region, removed_at, updated_at)
-    VALUES (s.customer_id, s.version, s.name, s.phone, s.region,
+    INSERT (customer_id, version, name, phone, region, region_from_state, removed_at,
+            updated_at)
+    VALUES (s.customer_id, s.version, s.name, s.phone, s.region, s.region_from_state,
             CASE WHEN s.removed = 1 THEN @now END, @now)
 OUTPUT inserted.customer_id;
 """,

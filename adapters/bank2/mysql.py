@@ -70,6 +70,21 @@ WHERE customer_id IN (
     )) AS j
 )
 """,
+    # Read through the primary key in key order, as the upsert locks them; FOR UPDATE keeps
+    # them as read until the transaction ends.
+    held_contacts="""
+SELECT customer_id, version, name, phone, region, region_from_state,
+       removed_at IS NOT NULL
+FROM contact_state
+WHERE customer_id IN (
+    SELECT j.customer_id
+    FROM JSON_TABLE(%s, '$[*]' COLUMNS (
+        customer_id VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$'
+    )) AS j
+)
+ORDER BY customer_id
+FOR UPDATE
+""",
     # Rows are processed one by one in the SELECT's order, like SQLite's: a customer sent twice
     # in one batch keeps the greater version, the first one on a tie.
     # MySQL evaluates the assignments of ON DUPLICATE KEY UPDATE from left to right, and each
@@ -79,11 +94,12 @@ WHERE customer_id IN (
     # removal marker never carries any: the CHECK constraint would refuse it anyway.
     write_contacts="""
 INSERT INTO contact_state
-    (customer_id, version, name, phone, region, removed_at, updated_at)
+    (customer_id, version, name, phone, region, region_from_state, removed_at, updated_at)
 SELECT j.customer_id, j.version,
        CASE WHEN j.removed = 0 THEN j.name END,
        CASE WHEN j.removed = 0 THEN j.phone END,
        CASE WHEN j.removed = 0 THEN j.region END,
+       CASE WHEN j.removed = 0 THEN j.region_from_state END,
        CASE WHEN j.removed = 1 THEN p.now_utc END,
        p.now_utc
 FROM JSON_TABLE(%s, '$[*]' COLUMNS (
@@ -93,7 +109,8 @@ FROM JSON_TABLE(%s, '$[*]' COLUMNS (
          name        VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[2]',
          phone       VARCHAR(512)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[3]',
          region      VARCHAR(512)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[4]',
-         removed     INT PATH '$[5]' ERROR ON ERROR
+         removed     INT PATH '$[5]' ERROR ON ERROR,
+         region_from_state INT PATH '$[6]' ERROR ON ERROR
      )) AS j
 CROSS JOIN (SELECT CAST(%s AS DATETIME(6)) AS now_utc) AS p
 ORDER BY j.customer_id, j.batch_position
@@ -104,6 +121,9 @@ ON DUPLICATE KEY UPDATE
                              VALUES(phone), contact_state.phone),
     contact_state.region = IF(VALUES(version) > contact_state.version,
                               VALUES(region), contact_state.region),
+    contact_state.region_from_state = IF(VALUES(version) > contact_state.version,
+                                         VALUES(region_from_state),
+                                         contact_state.region_from_state),
     contact_state.removed_at = IF(VALUES(version) > contact_state.version,
                                   VALUES(removed_at), contact_state.removed_at),
     contact_state.updated_at = IF(VALUES(version) > contact_state.version,

@@ -48,6 +48,16 @@ SELECT topic, kafka_partition, last_offset
 FROM consumer_offsets
 WHERE consumer_group = %s
 """,
+    # In key order, as the upsert locks them, so that two writers never wait on each other in
+    # opposite orders; FOR UPDATE keeps them as read until the transaction ends.
+    held_contacts="""
+SELECT customer_id, version, name, phone, region, region_from_state,
+       removed_at IS NOT NULL
+FROM contact_state
+WHERE customer_id = ANY (ARRAY(SELECT jsonb_array_elements_text(%s::jsonb)))
+ORDER BY customer_id
+FOR UPDATE
+""",
     # The newest version of each customer in the batch, the first one on a tie: what SQLite keeps
     # when it applies the rows one after the other.
     write_contacts="""
@@ -56,7 +66,8 @@ WITH params AS (
 ), incoming AS (
     SELECT r.item ->> 0 AS customer_id, r.item ->> 1 AS version,
            r.item ->> 2 AS name, r.item ->> 3 AS phone, r.item ->> 4 AS region,
-           (r.item ->> 5)::integer = 1 AS removed, r.batch_position
+           (r.item ->> 5)::integer = 1 AS removed,
+           (r.item ->> 6)::integer = 1 AS region_from_state, r.batch_position
     FROM params AS p
     CROSS JOIN LATERAL jsonb_array_elements(p.rows_json) WITH ORDINALITY
         AS r (item, batch_position)
@@ -66,15 +77,15 @@ WITH params AS (
     ORDER BY customer_id COLLATE "C", version COLLATE "C" DESC, batch_position
 )
 INSERT INTO contact_state AS t
-    (customer_id, version, name, phone, region, removed_at, updated_at)
-SELECT n.customer_id, n.version, n.name, n.phone, n.region,
+    (customer_id, version, name, phone, region, region_from_state, removed_at, updated_at)
+SELECT n.customer_id, n.version, n.name, n.phone, n.region, n.region_from_state,
        CASE WHEN n.removed THEN p.now END, p.now
 FROM newest AS n CROSS JOIN params AS p
 ORDER BY n.customer_id COLLATE "C"
 ON CONFLICT (customer_id) DO UPDATE SET
     version = excluded.version, name = excluded.name, phone = excluded.phone,
-    region = excluded.region, removed_at = excluded.removed_at,
-    updated_at = excluded.updated_at
+    region = excluded.region, region_from_state = excluded.region_from_state,
+    removed_at = excluded.removed_at, updated_at = excluded.updated_at
 WHERE excluded.version > t.version
 RETURNING t.customer_id
 """,

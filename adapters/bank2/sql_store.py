@@ -23,6 +23,8 @@ import orjson
 from adapters.bank2.engine import Connection, Engine, close_quietly, failure_message
 from domain.batches import newer_than_stored
 from domain.customers import Contact, ContactChange
+from domain.merging import Fields, HeldContact
+from domain.regions import Region
 from service.ports import RejectedRecord, StoreError, TransientStoreError
 from service.records import Partition
 
@@ -92,6 +94,10 @@ class SqlProjectionStore:
         rows = self._query("applied_offsets", consumer_group)
         return {Partition(topic, int(partition)): int(offset) for topic, partition, offset in rows}
 
+    def held_contacts(self, customer_ids: Sequence[str]) -> dict[str, HeldContact]:
+        rows = self._query("held_contacts", _json(list(customer_ids)))
+        return {str(row[0]): _held(row) for row in rows}
+
     def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:
         if not changes:
             return set()
@@ -139,8 +145,28 @@ def _json(value: object) -> str:
 
 def _contact_row(change: ContactChange) -> list[object]:
     if isinstance(change, Contact):
-        return [change.customer_id, change.version.key, change.name, change.phone, change.region, 0]
-    return [change.customer_id, change.version.key, None, None, None, 1]
+        from_state = change.region_from_state
+        return [
+            change.customer_id,
+            change.version.key,
+            change.name,
+            change.phone,
+            change.region,
+            0,
+            None if from_state is None else int(from_state),
+        ]
+    return [change.customer_id, change.version.key, None, None, None, 1, None]
+
+
+def _held(row: Sequence[object]) -> HeldContact:
+    """One row of ``held_contacts``: (customer_id, version, name, phone, region,
+    region_from_state, removed)."""
+    _, version, name, phone, region, region_from_state, removed = row
+    if removed or name is None:
+        return HeldContact(str(version), None)
+    from_state = None if region_from_state is None else bool(region_from_state)
+    fields = Fields(str(name), str(phone), Region(str(region)), from_state)
+    return HeldContact(str(version), fields)
 
 
 def translated(engine: Engine, operation: str, work: Callable[[], T]) -> T:

@@ -23,18 +23,26 @@ PROBING_SQL = ProjectionSql(
         SELECT customer_id, version FROM contact_state
         WHERE customer_id IN (SELECT value FROM json_each(?1))
     """,
+    # BEGIN IMMEDIATE already holds the database's write lock: the rows stay as read.
+    held_contacts="""
+        SELECT customer_id, version, name, phone, region, region_from_state,
+               removed_at IS NOT NULL
+        FROM contact_state
+        WHERE customer_id IN (SELECT value FROM json_each(?1))
+    """,
     write_contacts="""
         INSERT INTO contact_state
-            (customer_id, version, name, phone, region, removed_at, updated_at)
+            (customer_id, version, name, phone, region, region_from_state, removed_at,
+             updated_at)
         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
                json_extract(value, '$[2]'), json_extract(value, '$[3]'),
-               json_extract(value, '$[4]'),
+               json_extract(value, '$[4]'), json_extract(value, '$[6]'),
                CASE WHEN json_extract(value, '$[5]') = 1 THEN ?2 END, ?2
         FROM json_each(?1) WHERE true
         ON CONFLICT (customer_id) DO UPDATE SET
             version = excluded.version, name = excluded.name, phone = excluded.phone,
-            region = excluded.region, removed_at = excluded.removed_at,
-            updated_at = excluded.updated_at
+            region = excluded.region, region_from_state = excluded.region_from_state,
+            removed_at = excluded.removed_at, updated_at = excluded.updated_at
         WHERE excluded.version > contact_state.version
     """,
     record_rejects="""

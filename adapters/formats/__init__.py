@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from functools import partial
 
 import orjson
 
@@ -16,6 +17,7 @@ from adapters.formats import canonical, debezium, legacy
 from adapters.formats.connect import UNKNOWN as _UNKNOWN
 from adapters.formats.connect import SchemaPrefixes
 from adapters.formats.fields import is_connect_wrapper
+from adapters.settings import DEFAULT_UNAVAILABLE_PLACEHOLDER
 from domain.customers import CustomerChange, Rejection
 from domain.reasons import RejectReason
 from service.records import StreamRecord, Tombstone
@@ -27,28 +29,47 @@ MAX_MESSAGE_BYTES = 1_048_576  # Kafka's default message.max.bytes is about this
 _Matcher = Callable[[Mapping[str, object]], bool]
 _Decoder = Callable[[Mapping[str, object], StreamRecord], CustomerChange | Rejection]
 
-# The first shape whose keys match decodes the message.
-_SHAPES: tuple[tuple[_Matcher, _Decoder], ...] = (
-    (debezium.matches, debezium.decode),
-    (legacy.matches, legacy.decode),
-    (canonical.matches, canonical.decode),
-)
-
-# The Connect schemas seen lately, so that their bytes are not parsed again: see connect.py.
-_SCHEMAS = SchemaPrefixes()
-
-__all__ = ["MAX_MESSAGE_BYTES", "decode_customer_record"]
+_Shapes = tuple[tuple[_Matcher, _Decoder], ...]
 
 
-def decode_customer_record(record: StreamRecord) -> CustomerChange | Rejection | Tombstone:
-    """Decode one customer message; oversized, unreadable and unknown ones are rejected."""
-    return decode_with_schemas(record, _SCHEMAS)
+def _shapes(unavailable: frozenset[str]) -> _Shapes:
+    """The first shape whose keys match decodes the message."""
+    return (
+        (debezium.matches, partial(debezium.decode, unavailable=unavailable)),
+        (legacy.matches, legacy.decode),
+        (canonical.matches, canonical.decode),
+    )
+
+
+_DEFAULT_SHAPES = _shapes(debezium.DEFAULT_UNAVAILABLE_VALUES)
+
+__all__ = ["MAX_MESSAGE_BYTES", "CustomerDecoder", "decode_customer_record"]
+
+
+class CustomerDecoder:
+    """Decodes customer messages of every shape, for Debezium connectors configured with
+    ``unavailable.value.placeholder=<unavailable_placeholder>``."""
+
+    def __init__(
+        self, unavailable_placeholder: str = DEFAULT_UNAVAILABLE_PLACEHOLDER
+    ) -> None:
+        self._shapes = _shapes(debezium.unavailable_values(unavailable_placeholder))
+        # The Connect schemas seen lately, so that their bytes are not parsed again.
+        self._schemas = SchemaPrefixes()
+
+    def __call__(self, record: StreamRecord) -> CustomerChange | Rejection | Tombstone:
+        """Decode one customer message; oversized, unreadable and unknown ones are rejected."""
+        return decode_with_schemas(record, self._schemas, self._shapes)
+
+
+# With Debezium's default placeholder: tools, tests and the naive benchmark baseline.
+decode_customer_record = CustomerDecoder()
 
 
 def decode_with_schemas(
-    record: StreamRecord, schemas: SchemaPrefixes
+    record: StreamRecord, schemas: SchemaPrefixes, shapes: _Shapes = _DEFAULT_SHAPES
 ) -> CustomerChange | Rejection | Tombstone:
-    """``decode_customer_record`` with the Connect schemas known so far (and learning more)."""
+    """A decoder's work, with the Connect schemas known so far (and learning more)."""
     value = record.value
     if value is None:
         return Tombstone()
@@ -71,7 +92,7 @@ def decode_with_schemas(
     if wrapped and payload is None:
         return Tombstone()  # the JsonConverter's rendering of a tombstone
     try:
-        return _decode_shape(payload, record)
+        return _decode_shape(payload, record, shapes)
     except (ValueError, TypeError, OverflowError, RecursionError) as error:
         # A decoder rejects what it knows to be wrong; this catches what nobody foresaw, so that
         # one message can never fail every redelivery of its batch and stall the partition.
@@ -82,9 +103,11 @@ def decode_with_schemas(
         return Rejection(RejectReason.INVALID_FIELD)
 
 
-def _decode_shape(message: object, record: StreamRecord) -> CustomerChange | Rejection:
+def _decode_shape(
+    message: object, record: StreamRecord, shapes: _Shapes
+) -> CustomerChange | Rejection:
     if isinstance(message, dict):
-        for matches, decode in _SHAPES:
+        for matches, decode in shapes:
             if matches(message):
                 return decode(message, record)
     # A literal JSON null is not a tombstone either: a real tombstone has no value at all.

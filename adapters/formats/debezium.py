@@ -3,17 +3,27 @@
 Accepted with or without the Connect schema wrapper (the dispatcher unwraps it). Columns read from
 ``after``: ``id, name, phone, state, status`` and the optional ``telemarketing_opt_out``; the other
 columns (CPF, e-mail, city, zip...) are never read.
+
+A column whose value Debezium does not have in an event holds its unavailable-value placeholder
+(the connector option ``unavailable.value.placeholder``, ``__debezium_unavailable_value`` by
+default): a PostgreSQL TOASTed column an update did not change, a SQL Server ``varchar(max)`` or
+``nvarchar(max)`` column an update did not touch. In ``name``, ``phone`` or ``state`` it means "this
+field did not change" (``UNCHANGED``), never data: it is never stored and never dialled. In
+``status`` or ``telemarketing_opt_out`` the change cannot say whether the customer may be called,
+so it is refused (``unavailable_value``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 
 import orjson
 
 from adapters.formats.fields import active_from_status, canonical_customer_id, customer_id_from_key
-from domain.customers import CustomerChange, Rejection
+from adapters.settings import DEFAULT_UNAVAILABLE_PLACEHOLDER
+from domain.customers import UNCHANGED, CustomerChange, Rejection
 from domain.reasons import RejectReason
 from domain.versions import MAX_VERSION_PART, Version, VersionScheme
 from service.records import StreamRecord
@@ -25,6 +35,7 @@ _OPERATIONS = _UPSERT_OPERATIONS | {_DELETE_OPERATION}
 _DIGITS = len(str(MAX_VERSION_PART))  # longer digit strings cannot be a version part
 _SQL_SERVER_LSN = re.compile(r"[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{4}")
 _POSTGRES = VersionScheme.POSTGRES_COMMIT_ORDER
+_HEX_PREFIX = "hex:"
 _SNAPSHOT_PHASE = 0
 _STREAM_PHASE = 1
 _NOT_SNAPSHOT = (None, False, "false")
@@ -35,7 +46,27 @@ def matches(message: Mapping[str, object]) -> bool:
     return "op" in message and "source" in message
 
 
-def decode(envelope: Mapping[str, object], record: StreamRecord) -> CustomerChange | Rejection:
+def unavailable_values(placeholder: str = DEFAULT_UNAVAILABLE_PLACEHOLDER) -> frozenset[str]:
+    """The texts that stand for a value Debezium does not have, for a connector configured with
+    ``unavailable.value.placeholder=<placeholder>``: the placeholder itself and, for a ``hex:``
+    placeholder, the text its octets spell (PostgreSQL puts that in text columns; SQL Server and
+    Oracle take the setting literally)."""
+    values = {placeholder}
+    if placeholder.startswith(_HEX_PREFIX):
+        with contextlib.suppress(ValueError):  # not hex after all: only the literal text
+            values.add(bytes.fromhex(placeholder[len(_HEX_PREFIX) :]).decode("utf-8"))
+    values.discard("")  # an empty placeholder could not be told from an empty value
+    return frozenset(values)
+
+
+DEFAULT_UNAVAILABLE_VALUES = unavailable_values()
+
+
+def decode(
+    envelope: Mapping[str, object],
+    record: StreamRecord,
+    unavailable: frozenset[str] = DEFAULT_UNAVAILABLE_VALUES,
+) -> CustomerChange | Rejection:
     operation = envelope.get("op")
     if not isinstance(operation, str) or operation not in _OPERATIONS:
         # Truncates and logical-decoding messages name no customer.
@@ -45,28 +76,38 @@ def decode(envelope: Mapping[str, object], record: StreamRecord) -> CustomerChan
         return Rejection(RejectReason.INVALID_VERSION)
     if operation == _DELETE_OPERATION:
         return _deletion(envelope.get("before"), record.key, version)
-    return _upsert(envelope.get("after"), version)
+    return _upsert(envelope.get("after"), version, unavailable)
 
 
-def _upsert(row: object, version: Version) -> CustomerChange | Rejection:
+def _upsert(
+    row: object, version: Version, unavailable: frozenset[str]
+) -> CustomerChange | Rejection:
     if not isinstance(row, dict):
         return Rejection(RejectReason.INVALID_FIELD)
     customer_id = canonical_customer_id(row.get("id"))
     if customer_id is None:
         return Rejection(RejectReason.INVALID_CUSTOMER_ID)
-    active = active_from_status(row.get("status"))
-    opted_out = _bit(row.get("telemarketing_opt_out"))
+    status, opt_out = row.get("status"), row.get("telemarketing_opt_out")
+    if _is_unavailable(status, unavailable) or _is_unavailable(opt_out, unavailable):
+        return Rejection(RejectReason.UNAVAILABLE_VALUE)
+    active = active_from_status(status)
+    opted_out = _bit(opt_out)
     if active is None or opted_out is None:
         return Rejection(RejectReason.INVALID_FIELD)
+    name, phone, state = row.get("name"), row.get("phone"), row.get("state")
     return CustomerChange(
         customer_id,
         version,
         active=active,
         telemarketing_opt_out=opted_out,
-        name=row.get("name"),
-        phone=row.get("phone"),
-        state=row.get("state"),
+        name=UNCHANGED if _is_unavailable(name, unavailable) else name,
+        phone=UNCHANGED if _is_unavailable(phone, unavailable) else phone,
+        state=UNCHANGED if _is_unavailable(state, unavailable) else state,
     )
+
+
+def _is_unavailable(value: object, unavailable: frozenset[str]) -> bool:
+    return isinstance(value, str) and value in unavailable
 
 
 def _deletion(before: object, key: bytes | None, version: Version) -> CustomerChange | Rejection:

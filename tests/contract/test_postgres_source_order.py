@@ -16,11 +16,7 @@ import pytest
 
 from adapters.bank2.sql_store import SqlBank2
 from adapters.bank2.urls import open_bank2
-from adapters.formats import decode_customer_record
-from service.customer_projection import BatchSummary, CustomerProjection
-from service.records import StreamRecord
 from tests import debezium_postgres as pg
-from tests.support import query
 
 CUSTOMER = 42
 SNAPSHOT = pg.DOC_LSN
@@ -39,24 +35,9 @@ def wrapped(request: pytest.FixtureRequest) -> bool:
     return wrapped
 
 
-class Topic:
-    """The customers topic of one partition: each message appended at the next offset."""
-
-    def __init__(self, bank2: SqlBank2, *, wrapped: bool) -> None:
-        self._projection = CustomerProjection(bank2.unit_of_work, decode_customer_record, "g")
-        self._bank2 = bank2
-        self._wrapped = wrapped
-        self._offset = 0
-
-    def deliver(self, *messages: dict[str, object] | None) -> BatchSummary:
-        records: list[StreamRecord] = []
-        for message in messages:
-            records.append(pg.record(message, CUSTOMER, self._offset, wrapped=self._wrapped))
-            self._offset += 1
-        return self._projection.handle(records)
-
+class Topic(pg.CustomerTopic):
     def contact(self) -> list[tuple[object, ...]]:
-        return query(self._bank2, "SELECT name, phone FROM telesales_contacts")
+        return [(name, phone) for _, name, phone, _ in self.contacts()]
 
 
 def snapshot_row(**fields: object) -> dict[str, object]:

@@ -20,7 +20,7 @@ import phonenumbers
 import pytest
 
 from demo.generator import CustomerEventGenerator, GeneratedMessage
-from domain.customers import Contact, CustomerChange, Rejection, Removal, project
+from domain.customers import Contact, ContactUpdate, CustomerChange, Rejection, Removal, project
 from domain.reasons import RejectReason
 from domain.versions import Version, VersionScheme
 
@@ -121,6 +121,7 @@ class _ReferenceBank2:
             self._offsets[message.partition] += 1
             decoded = _decode(message, offset)
             outcome = project(decoded) if isinstance(decoded, CustomerChange) else decoded
+            assert not isinstance(outcome, ContactUpdate)  # the generator leaves no field out
             if isinstance(outcome, RejectReason | Rejection):
                 self.rejects[str(getattr(outcome, "reason", outcome))] += 1
             elif outcome is not None:

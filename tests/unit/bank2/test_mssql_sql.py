@@ -85,6 +85,11 @@ def created_tables() -> dict[str, list[str]]:
                 query = create.expression
                 assert isinstance(query, exp.Select)
                 tables[qualified(create.this)] = query.named_selects
+        for alter in tree.find_all(exp.Alter):
+            added = [
+                a.name for a in alter.args.get("actions") or [] if isinstance(a, exp.ColumnDef)
+            ]
+            tables[qualified(alter.this)] += added
     return tables
 
 

@@ -67,11 +67,9 @@ def test_on_equal_versions_the_first_delivered_stays() -> None:
 
 
 def test_a_newer_removal_supersedes_an_older_contact_and_vice_versa() -> None:
-    older, removal, newer = (
-        contact("c-1", version(1)),
-        Removal("c-1", version(2)),
-        contact("c-1", version(3)),
-    )
+    older: ContactChange = contact("c-1", version(1))
+    removal: ContactChange = Removal("c-1", version(2))
+    newer: ContactChange = contact("c-1", version(3))
     assert newest_per_customer([older, removal]) == ([removal], 1)
     assert newest_per_customer([removal, newer]) == ([newer], 1)
 

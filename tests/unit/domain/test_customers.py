@@ -35,6 +35,7 @@ def test_a_valid_customer_becomes_a_contact() -> None:
         name="Maria da Silva",
         phone="+5511987654321",
         region=Region.SUDESTE,
+        region_from_state=False,  # no state: the area code decided
     )
 
 
@@ -145,7 +146,8 @@ def test_the_area_code_gives_each_region(phone: str, region: Region) -> None:
 
 def test_a_contact_holds_only_what_telesales_need() -> None:
     names = [field.name for field in dataclasses.fields(Contact)]
-    assert names == ["customer_id", "version", "name", "phone", "region"]
+    # region_from_state is one bit about where the region came from: no personal data.
+    assert names == ["customer_id", "version", "name", "phone", "region", "region_from_state"]
     contact = project(change())
     assert not hasattr(contact, "__dict__")  # nothing else can be attached on the way out
 

@@ -1,0 +1,85 @@
+"""Debezium's unavailable-value placeholder: "this field did not change", never data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from adapters.formats import CustomerDecoder, decode_customer_record
+from adapters.formats.debezium import unavailable_values
+from domain.customers import UNCHANGED, CustomerChange, Rejection
+from domain.reasons import RejectReason
+from service.records import StreamRecord
+from tests import debezium_postgres as pg
+
+PLACEHOLDER = "__debezium_unavailable_value"
+
+
+def update(wrapped: bool = False, **after: Any) -> StreamRecord:
+    """A PostgreSQL update of customer 42 with REPLICA IDENTITY DEFAULT: no before image."""
+    image = pg.row(42) | after
+    message = pg.envelope("u", pg.source(lsn=24023200, tx_id=556), after=image)
+    return pg.record(message, 42, 7, wrapped=wrapped)
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["payload", "schema-wrapped"])
+@pytest.mark.parametrize("field", ["name", "phone", "state"])
+def test_the_placeholder_in_a_contact_field_means_unchanged(field: str, wrapped: bool) -> None:
+    change = decode_customer_record(update(wrapped, **{field: PLACEHOLDER}))
+
+    assert isinstance(change, CustomerChange)
+    assert getattr(change, field) is UNCHANGED
+    for other in {"name", "phone", "state"} - {field}:
+        assert getattr(change, other) == pg.row(42)[other]
+
+
+@pytest.mark.parametrize("field", ["status", "telemarketing_opt_out"])
+def test_the_placeholder_in_a_flag_that_decides_removal_is_refused(field: str) -> None:
+    assert decode_customer_record(update(**{field: PLACEHOLDER})) == Rejection(
+        RejectReason.UNAVAILABLE_VALUE
+    )
+
+
+def test_the_placeholder_is_only_a_whole_text_value() -> None:
+    change = decode_customer_record(update(name=f"{PLACEHOLDER} ", state=[PLACEHOLDER]))
+
+    assert isinstance(change, CustomerChange)
+    assert change.name == f"{PLACEHOLDER} "  # data, judged by the name rule
+    assert change.state == [PLACEHOLDER]
+
+
+def test_the_connector_s_own_placeholder_is_a_setting() -> None:
+    decode = CustomerDecoder("<unchanged>")
+
+    custom = decode(update(phone="<unchanged>"))
+    default = decode(update(phone=PLACEHOLDER))
+    assert isinstance(custom, CustomerChange)
+    assert custom.phone is UNCHANGED
+    assert isinstance(default, CustomerChange)
+    assert default.phone == PLACEHOLDER  # not this connector's: data (an invalid phone)
+
+
+def test_a_hex_placeholder_also_matches_the_text_its_octets_spell() -> None:
+    # PostgreSQL decodes a "hex:" placeholder into text columns; SQL Server takes it literally.
+    hex_placeholder = "hex:" + b"<toast>".hex()
+    assert unavailable_values(hex_placeholder) == {hex_placeholder, "<toast>"}
+    assert unavailable_values("hex:zz") == {"hex:zz"}
+    assert unavailable_values("") == frozenset()
+
+    change = CustomerDecoder(hex_placeholder)(update(name="<toast>"))
+    assert isinstance(change, CustomerChange)
+    assert change.name is UNCHANGED
+
+
+def test_other_formats_have_no_placeholder() -> None:
+    legacy = StreamRecord(
+        "customers",
+        0,
+        1,
+        None,
+        b'{"CD_CLIENTE": "1", "NM_CLIENTE": "__debezium_unavailable_value", "TEL_CLIENTE": "1"}',
+    )
+    change = decode_customer_record(legacy)
+    assert isinstance(change, CustomerChange)
+    assert change.name == PLACEHOLDER
