@@ -29,3 +29,11 @@ def engine_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh Bank 2 on every engine that can run here, one after the other."""
     with database_url(request.param, tmp_path) as url:
         yield url
+
+
+@pytest.fixture
+def engine_bank2(engine_url: str) -> Iterator[SqlBank2]:
+    """Bank 2 on a fresh database of every engine that can run here, one after the other."""
+    bank = open_bank2(engine_url)
+    yield bank
+    bank.close()

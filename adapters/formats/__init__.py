@@ -50,9 +50,7 @@ class CustomerDecoder:
     """Decodes customer messages of every shape, for Debezium connectors configured with
     ``unavailable.value.placeholder=<unavailable_placeholder>``."""
 
-    def __init__(
-        self, unavailable_placeholder: str = DEFAULT_UNAVAILABLE_PLACEHOLDER
-    ) -> None:
+    def __init__(self, unavailable_placeholder: str = DEFAULT_UNAVAILABLE_PLACEHOLDER) -> None:
         self._shapes = _shapes(debezium.unavailable_values(unavailable_placeholder))
         # The Connect schemas seen lately, so that their bytes are not parsed again.
         self._schemas = SchemaPrefixes()

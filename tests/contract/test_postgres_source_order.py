@@ -10,12 +10,9 @@ the events with and without the Connect schema wrapper, one batch per delivery.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from adapters.bank2.sql_store import SqlBank2
-from adapters.bank2.urls import open_bank2
 from tests import debezium_postgres as pg
 
 CUSTOMER = 42
@@ -23,10 +20,8 @@ SNAPSHOT = pg.DOC_LSN
 
 
 @pytest.fixture
-def bank2(engine_url: str) -> Iterator[SqlBank2]:
-    bank = open_bank2(engine_url)
-    yield bank
-    bank.close()
+def bank2(engine_bank2: SqlBank2) -> SqlBank2:
+    return engine_bank2
 
 
 @pytest.fixture(params=[False, True], ids=["payload", "schema-wrapped"])

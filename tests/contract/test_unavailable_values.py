@@ -8,12 +8,9 @@ with and without the schema wrapper, through the decoder and service into Bank 2
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from adapters.bank2.sql_store import SqlBank2
-from adapters.bank2.urls import open_bank2
 from tests import debezium_postgres as pg
 from tests.support import query
 
@@ -23,10 +20,8 @@ _lsn = iter(range(24_100_000, 25_000_000, 100))
 
 
 @pytest.fixture
-def bank2(engine_url: str) -> Iterator[SqlBank2]:
-    bank = open_bank2(engine_url)
-    yield bank
-    bank.close()
+def bank2(engine_bank2: SqlBank2) -> SqlBank2:
+    return engine_bank2
 
 
 @pytest.fixture(params=[False, True], ids=["payload", "schema-wrapped"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from domain.customers import (
@@ -9,6 +11,7 @@ from domain.customers import (
     Contact,
     ContactUpdate,
     CustomerChange,
+    ProjectedChange,
     Rejection,
     Removal,
     project,
@@ -28,12 +31,12 @@ SP_MOBILE = "(11) 98765-4321"  # Sudeste
 CE_LANDLINE = "(85) 3456-7890"  # Nordeste
 
 
-def change(version: int = 5, **fields: object) -> CustomerChange:
+def change(version: int = 5, /, **fields: Any) -> CustomerChange:
     given = {"name": UNCHANGED, "phone": UNCHANGED, "state": UNCHANGED} | fields
-    return CustomerChange("42", v(version), **given)  # type: ignore[arg-type]
+    return CustomerChange("42", v(version), **given)
 
 
-def update(version: int = 5, **fields: object) -> ContactUpdate:
+def update(version: int = 5, /, **fields: Any) -> ContactUpdate:
     projected = project(change(version, **fields))
     assert isinstance(projected, ContactUpdate)
     return projected
@@ -135,7 +138,7 @@ def test_an_update_is_applied_on_what_bank2_holds() -> None:
 
 
 def test_an_update_is_applied_on_the_batch_s_newer_change_rather_than_on_bank2() -> None:
-    history = [full(4, phone=CE_LANDLINE), update(5, name="Ana Lima")]
+    history: list[ProjectedChange] = [full(4, phone=CE_LANDLINE), update(5, name="Ana Lima")]
     settled = settle(history, held(3))
     assert settled.write == Contact(
         "42", v(5), "Ana Lima", "+558534567890", Region.NORDESTE, region_from_state=False
@@ -143,9 +146,9 @@ def test_an_update_is_applied_on_the_batch_s_newer_change_rather_than_on_bank2()
 
 
 def test_the_batch_s_changes_older_than_bank2_do_not_count() -> None:
-    history = [full(2, phone=CE_LANDLINE), update(5, name="Ana Lima")]
+    history: list[ProjectedChange] = [full(2, phone=CE_LANDLINE), update(5, name="Ana Lima")]
     settled = settle(history, held(3))
-    assert settled.write is not None
+    assert isinstance(settled.write, Contact)
     assert settled.write.phone == "+5511987654321"  # Bank 2's, newer than the batch's v2
 
 
@@ -168,6 +171,6 @@ def test_a_removal_of_the_batch_is_written_even_when_the_update_after_it_is_refu
 
 
 def test_a_refused_update_followed_by_a_complete_change_is_simply_superseded() -> None:
-    history = [Removal("42", v(4)), update(5, phone=CE_LANDLINE), full(6)]
+    history: list[ProjectedChange] = [Removal("42", v(4)), update(5, phone=CE_LANDLINE), full(6)]
     # The newest is complete here only when a test builds it so; settle still applies it.
     assert settle(history, held(3)).write == full(6)

@@ -16,7 +16,7 @@ from tests import debezium_postgres as pg
 PLACEHOLDER = "__debezium_unavailable_value"
 
 
-def update(wrapped: bool = False, **after: Any) -> StreamRecord:
+def update(wrapped: bool = False, /, **after: Any) -> StreamRecord:
     """A PostgreSQL update of customer 42 with REPLICA IDENTITY DEFAULT: no before image."""
     image = pg.row(42) | after
     message = pg.envelope("u", pg.source(lsn=24023200, tx_id=556), after=image)
@@ -26,7 +26,7 @@ def update(wrapped: bool = False, **after: Any) -> StreamRecord:
 @pytest.mark.parametrize("wrapped", [False, True], ids=["payload", "schema-wrapped"])
 @pytest.mark.parametrize("field", ["name", "phone", "state"])
 def test_the_placeholder_in_a_contact_field_means_unchanged(field: str, wrapped: bool) -> None:
-    change = decode_customer_record(update(wrapped, **{field: PLACEHOLDER}))
+    change = decode_customer_record(update(wrapped, **dict.fromkeys([field], PLACEHOLDER)))
 
     assert isinstance(change, CustomerChange)
     assert getattr(change, field) is UNCHANGED
