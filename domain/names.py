@@ -4,6 +4,10 @@ import re
 import unicodedata
 
 MAX_NAME_LENGTH = 120
+# As sent, before spaces and controls are removed: four times the limit is room for any real
+# name's spacing. Longer text is refused before any work on it, so that no message costs more
+# than a few microseconds here however it was built.
+_MAX_SENT_LENGTH = 4 * MAX_NAME_LENGTH
 _REPLACEMENT_CHARACTER = "\ufffd"
 
 _WHITESPACE = re.compile(r"\s+")
@@ -24,7 +28,7 @@ def normalize_name(raw: object) -> str | None:
     A valid name has 1 to 120 characters after normalisation. Controls that separate words (tab,
     newline) become spaces first, so "Maria\\tSouza" stays two words.
     """
-    if not isinstance(raw, str):
+    if not isinstance(raw, str) or len(raw) > _MAX_SENT_LENGTH:
         return None
     # Shortcuts for the common cases: every Cc, Cf and Cs character is unprintable, and so is
     # all whitespace but the plain space.

@@ -95,10 +95,21 @@ _REGION_BY_AREA_CODE: dict[int, Region] = {
 }
 
 
-# Producers spell a few dozen states a few ways each; the cache is bounded against any others.
-@lru_cache(maxsize=1024)
+# The longest state name is 19 characters ("Rio Grande do Norte"); twice that leaves room for
+# spacing and decomposed accents. Anything longer names no state, and is refused before it is
+# folded or cached: NFKD expands some characters 18-fold (U+FDFA), and a 1 MiB state would
+# otherwise cost a second to fold and stay in the cache.
+_MAX_STATE_LENGTH = 40
+
+
 def region_of_state(state: str) -> Region | None:
     """The region of a state given as UF ("SP") or name ("São Paulo", "sao paulo"), else None."""
+    return _region_of_state(state) if len(state) <= _MAX_STATE_LENGTH else None
+
+
+# Producers spell a few dozen states a few ways each; the cache is bounded against any others.
+@lru_cache(maxsize=1024)
+def _region_of_state(state: str) -> Region | None:
     return _REGION_BY_STATE.get(_fold(state))
 
 

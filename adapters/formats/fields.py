@@ -7,6 +7,9 @@ from typing import TypeGuard
 import orjson
 
 MAX_CUSTOMER_ID_LENGTH = 64
+# Fixed-width CHAR columns pad with spaces; other Unicode spaces (U+0085, U+00A0...) are not
+# padding, and an id holding one is refused as unprintable rather than read as another id.
+_ASCII_WHITESPACE = " \t\n\r\f\v"
 
 _ACTIVE_BY_STATUS = {"A": True, "I": False}
 
@@ -17,6 +20,13 @@ def canonical_customer_id(raw: object) -> str | None:
     Producers disagree on whether ids are numbers or text, and some pad them with zeros, so
     42, "42" and " 0042 " must all name the same customer. Booleans and negative numbers are
     never ids; text of at most 64 characters is stripped and must not end up empty.
+
+    Every character of an id must be printable (a letter, mark, number, punctuation, symbol or
+    the ASCII space, once the surrounding ASCII whitespace is dropped): a control character
+    would be stored otherwise than it was decided on (SQLite's JSON functions end the text at a
+    NUL, so "42\0evil" would write customer 42; PostgreSQL refuses a NUL and the batch would fail
+    on every redelivery), and a format or separator character ("42\u200b", "42\u0085") would
+    pass for another customer's id.
     """
     if isinstance(raw, bool):
         return None
@@ -25,8 +35,8 @@ def canonical_customer_id(raw: object) -> str | None:
         return text if raw >= 0 and len(text) <= MAX_CUSTOMER_ID_LENGTH else None
     if not isinstance(raw, str) or len(raw) > MAX_CUSTOMER_ID_LENGTH:
         return None
-    text = raw.strip()
-    if not text:
+    text = raw.strip(_ASCII_WHITESPACE)
+    if not text or not text.isprintable():
         return None
     # isdigit() alone also accepts other scripts' digits and superscripts ("٤٢", "²"): such ids
     # stay as sent instead of being merged with an ASCII one, or crashing int().
