@@ -9,7 +9,7 @@ coordinates come from the trigger metadata that ``KafkaTriggerConverter`` put on
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 
 import azure.functions as func
@@ -21,6 +21,32 @@ from service.records import StreamRecord
 def stream_records(events: Sequence[func.KafkaEvent]) -> list[StreamRecord]:
     """Turn the trigger's events into stream records, keeping the delivery order."""
     return [_stream_record(event) for event in events]
+
+
+def iter_stream_records(events: Sequence[func.KafkaEvent]) -> Iterator[StreamRecord]:
+    """The same records one at a time, so that each one's bytes can go once it is decoded."""
+    return (_stream_record(event) for event in events)
+
+
+def stream_records_at(
+    events: Sequence[func.KafkaEvent], positions: Collection[tuple[str, int, int]]
+) -> list[StreamRecord]:
+    """The records at these (topic, partition, offset) positions, in delivery order: for the
+    few messages a batch reports, built again from the events the worker still holds."""
+    found = []
+    for event in events:
+        place = (event.topic, event.partition, event.offset)
+        if None not in place and place not in positions:
+            continue  # the trigger metadata says where it is: no need to read its body
+        record = _stream_record(event)
+        if (record.topic, record.partition, record.offset) in positions:
+            found.append(record)
+    return found
+
+
+def event_timestamps(events: Sequence[func.KafkaEvent]) -> Iterator[datetime | None]:
+    """When each message was written to Kafka, as its trigger metadata says."""
+    return (_timestamp(event.timestamp) for event in events)
 
 
 def _stream_record(event: func.KafkaEvent) -> StreamRecord:

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from opentelemetry import metrics, trace
 
 from service.customer_projection import BatchSummary
-from service.records import StreamRecord
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +64,7 @@ class CustomerBatchTelemetry:
     def record(
         self,
         summary: BatchSummary,
-        records: Sequence[StreamRecord],
+        timestamps: Iterable[datetime | None],
         batch_seconds: float,
         span: trace.Span,
         now: datetime | None = None,
@@ -80,9 +79,9 @@ class CustomerBatchTelemetry:
         self._batch_duration.record(batch_seconds)
         self._write_duration.record(summary.write_seconds)
         committed = now or datetime.now(UTC)
-        for record in records:
-            if record.timestamp is not None:
-                self._lag.record(max((committed - record.timestamp).total_seconds(), 0.0))
+        for written in timestamps:
+            if written is not None:
+                self._lag.record(max((committed - written).total_seconds(), 0.0))
         span.set_attributes({f"telesales.{k}": v for k, v in summary.as_fields().items()})
 
 

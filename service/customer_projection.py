@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -54,7 +54,8 @@ class BatchSummary:
     skipped: int = 0
     rejected: Counter[RejectReason] = field(default_factory=Counter)
     offsets: dict[Partition, tuple[int, int]] = field(default_factory=dict)
-    # Where each newly rejected message is, for a dead-letter topic; redelivered ones are not here.
+    # Where each rejected message of the delivery is, for a dead-letter topic: the new ones and
+    # those an earlier delivery recorded (dead letters are published at least once).
     rejected_records: list[RejectedRecord] = field(default_factory=list)
     write_seconds: float = 0.0  # in Bank 2, retries included
 
@@ -98,7 +99,11 @@ class BatchSummary:
 
 @dataclass(frozen=True, slots=True)
 class _Projected:
-    record: StreamRecord
+    """A record's place and what it decided: its bytes are not kept once it is decoded."""
+
+    topic: str
+    partition: int
+    offset: int
     outcome: ProjectedChange | Rejection | Tombstone
 
 
@@ -125,9 +130,15 @@ class CustomerProjection:
         self._clock = clock
         self._last_purge: datetime | None = None
 
-    def handle(self, records: Sequence[StreamRecord]) -> BatchSummary:
-        """Project one delivered batch; raise if Bank 2 cannot take it, so it is redelivered."""
-        projected = [_Projected(record, self._project(record)) for record in records]
+    def handle(self, records: Iterable[StreamRecord]) -> BatchSummary:
+        """Project one delivered batch; raise if Bank 2 cannot take it, so it is redelivered.
+
+        Each record is read once, in order, and only its place and outcome are kept: given an
+        iterator, the batch's message bytes are released as they are decoded.
+        """
+        projected = [
+            _Projected(r.topic, r.partition, r.offset, self._project(r)) for r in records
+        ]
         started = time.perf_counter()
         summary = self._retry.run(lambda: self._write(projected))
         summary.write_seconds = time.perf_counter() - started
@@ -147,26 +158,26 @@ class CustomerProjection:
 
             changes: list[ProjectedChange] = []
             rejects: list[RejectedRecord] = []
-            updates: dict[int, StreamRecord] = {}  # where each ContactUpdate came from
+            updates: dict[int, _Projected] = {}  # where each ContactUpdate came from
             for item in fresh:
-                outcome, record = item.outcome, item.record
+                outcome = item.outcome
                 if isinstance(outcome, Tombstone):
                     summary.skipped += 1
                 elif isinstance(outcome, Rejection):
-                    _reject(summary, rejects, record, outcome.reason)
+                    _reject(summary, rejects, item, outcome.reason)
                     if outcome.withdraws is not None:
                         changes.append(outcome.withdraws)
                 else:
                     changes.append(outcome)
                     if isinstance(outcome, ContactUpdate):
-                        updates[id(outcome)] = record
+                        updates[id(outcome)] = item
 
             to_write = self._settle(uow.store, changes, summary, rejects, updates)
             written = uow.store.write_contacts(to_write, now) if to_write else set()
             _count_writes(summary, to_write, written)
             if rejects:
                 uow.store.record_rejects(rejects, now)
-            summary.rejected_records = rejects
+            summary.rejected_records = _replayed_rejects(uow.store, delivery) + rejects
             summary.offsets = delivery.spans
             if delivery.advanced:
                 uow.store.advance_offsets(self._consumer_group, delivery.advanced, now)
@@ -184,7 +195,7 @@ class CustomerProjection:
         changes: list[ProjectedChange],
         summary: BatchSummary,
         rejects: list[RejectedRecord],
-        updates: dict[int, StreamRecord],
+        updates: dict[int, _Projected],
     ) -> list[ContactChange]:
         """Each customer's newest change, those that leave fields out settled on Bank 2's."""
         reduced = reduce_batch(changes)
@@ -211,10 +222,22 @@ class CustomerProjection:
         return self._last_purge is None or now - self._last_purge >= self._purge_interval
 
 
+def _replayed_rejects(store: ProjectionStore, delivery: _Delivery) -> list[RejectedRecord]:
+    """The rejects an earlier delivery of these records recorded: their dead letters are
+    published again, at least once, since that delivery may have failed after its commit."""
+    if not delivery.replayed:
+        return []
+    return [
+        reject
+        for reject in store.rejects_between(delivery.replayed_spans)
+        if (reject.topic, reject.partition, reject.offset) in delivery.replayed
+    ]
+
+
 def _reject(
-    summary: BatchSummary, rejects: list[RejectedRecord], record: StreamRecord, reason: RejectReason
+    summary: BatchSummary, rejects: list[RejectedRecord], item: _Projected, reason: RejectReason
 ) -> None:
-    rejects.append(RejectedRecord(record.topic, record.partition, record.offset, reason))
+    rejects.append(RejectedRecord(item.topic, item.partition, item.offset, reason))
     summary.rejected[reason] += 1
 
 
@@ -238,6 +261,10 @@ class _Delivery:
     fresh: list[_Projected]  # records not applied yet, each once, in delivery order
     spans: dict[Partition, tuple[int, int]]  # first and last offset delivered, per partition
     advanced: dict[Partition, int]  # the last fresh offset, per partition that has one
+    # Records an earlier delivery applied: their positions, and the span of their offsets per
+    # partition, where that delivery's rejects are to be found again.
+    replayed: set[tuple[str, int, int]]
+    replayed_spans: dict[Partition, tuple[int, int]]
 
 
 def _sort_by_offsets(projected: Sequence[_Projected], applied: dict[Partition, int]) -> _Delivery:
@@ -250,10 +277,10 @@ def _sort_by_offsets(projected: Sequence[_Projected], applied: dict[Partition, i
     spans: dict[tuple[str, int], list[int]] = {}
     newest_fresh: dict[tuple[str, int], int] = {}
     seen: set[tuple[str, int, int]] = set()
+    replayed: set[tuple[str, int, int]] = set()
     fresh: list[_Projected] = []
     for item in projected:
-        record = item.record
-        stream, offset = (record.topic, record.partition), record.offset
+        stream, offset = (item.topic, item.partition), item.offset
         span = spans.get(stream)
         if span is None:
             spans[stream] = [offset, offset]
@@ -262,14 +289,23 @@ def _sort_by_offsets(projected: Sequence[_Projected], applied: dict[Partition, i
         elif offset < span[0]:
             span[0] = offset
         position = (*stream, offset)
-        if offset <= last_applied.get(stream, -1) or position in seen:
+        if offset <= last_applied.get(stream, -1):
+            replayed.add(position)
+            continue
+        if position in seen:
             continue
         seen.add(position)
         fresh.append(item)
         if offset > newest_fresh.get(stream, -1):
             newest_fresh[stream] = offset
+    replayed_spans: dict[Partition, tuple[int, int]] = {}
+    for topic, partition, offset in replayed:
+        first, last = replayed_spans.get(Partition(topic, partition), (offset, offset))
+        replayed_spans[Partition(topic, partition)] = (min(first, offset), max(last, offset))
     return _Delivery(
         fresh,
         {Partition(*stream): (first, last) for stream, (first, last) in spans.items()},
         {Partition(*stream): last for stream, last in newest_fresh.items()},
+        replayed,
+        replayed_spans,
     )

@@ -50,6 +50,13 @@ class ProjectionStore(Protocol):
         the stale count is low by that much."""
         ...
 
+    def rejects_between(
+        self, spans: Mapping[Partition, tuple[int, int]]
+    ) -> list[RejectedRecord]:
+        """The rejects recorded for each partition between its first and last offset (both
+        included): a redelivered batch reports its dead letters again."""
+        ...
+
     def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:
         """Record rejected messages; recording one twice keeps one."""
         ...

@@ -44,6 +44,9 @@ class ProjectionSql:
     # read first, and only the newer changes are sent (then they are the ones written).
     stored_versions: str | None  # (customer_ids_json) -> rows of (customer_id, version)
     record_rejects: str  # (rows_json, now); rows: [topic, partition, offset, reason]
+    # The rejects recorded in these spans of offsets, for a redelivered batch's dead letters;
+    # spans: [topic, partition, first offset, last offset].
+    rejects_between: str  # (spans_json) -> rows of (topic, kafka_partition, kafka_offset, reason)
     advance_offsets: str  # (consumer_group, rows_json, now); rows: [topic, partition, offset]
     purge_removal_markers: str  # (removed_before)
 

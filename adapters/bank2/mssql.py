@@ -118,6 +118,20 @@ OUTPUT inserted.customer_id;
     # MERGE's OUTPUT names the rows it inserted or updated (not those its AND condition
     # skipped): no need to read the stored versions first.
     stored_versions=None,
+    # Through the primary key (topic, kafka_partition, kafka_offset): one range seek per span.
+    rejects_between="""
+DECLARE @spans_json NVARCHAR(MAX) = ?;
+SELECT r.topic, r.kafka_partition, r.kafka_offset, r.reason
+FROM OPENJSON(@spans_json) WITH (
+    topic           NVARCHAR(4000) '$[0]',
+    kafka_partition INT            '$[1]',
+    first_offset    BIGINT         '$[2]',
+    last_offset     BIGINT         '$[3]'
+) AS s
+JOIN dbo.rejected_messages AS r
+  ON r.topic = s.topic COLLATE Latin1_General_BIN2 AND r.kafka_partition = s.kafka_partition
+ AND r.kafka_offset BETWEEN s.first_offset AND s.last_offset;
+""",
     # A message rejected twice keeps its first record: only missing keys are inserted.
     record_rejects="""
 DECLARE @rows_json NVARCHAR(MAX) = ?;

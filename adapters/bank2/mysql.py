@@ -131,6 +131,19 @@ ON DUPLICATE KEY UPDATE
     contact_state.version = IF(VALUES(version) > contact_state.version,
                                VALUES(version), contact_state.version)
 """,
+    # Through the primary key (topic, kafka_partition, kafka_offset): one range scan per span.
+    rejects_between="""
+SELECT r.topic, r.kafka_partition, r.kafka_offset, r.reason
+FROM JSON_TABLE(%s, '$[*]' COLUMNS (
+         topic           VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[0]',
+         kafka_partition INT    PATH '$[1]' ERROR ON ERROR,
+         first_offset    BIGINT PATH '$[2]' ERROR ON ERROR,
+         last_offset     BIGINT PATH '$[3]' ERROR ON ERROR
+     )) AS s
+JOIN rejected_messages AS r
+  ON r.topic = s.topic AND r.kafka_partition = s.kafka_partition
+ AND r.kafka_offset BETWEEN s.first_offset AND s.last_offset
+""",
     # A message rejected twice keeps its first record: the duplicate's update assigns a column
     # to itself. Not INSERT IGNORE, which would also turn errors (a value too long, a bad
     # type) into warnings and let the batch commit without them.

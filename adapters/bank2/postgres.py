@@ -91,6 +91,15 @@ RETURNING t.customer_id
 """,
     # The upsert's RETURNING names the rows it wrote: no need to read the versions first.
     stored_versions=None,
+    # Through the primary key (topic, kafka_partition, kafka_offset): one range scan per span.
+    rejects_between="""
+SELECT r.topic, r.kafka_partition, r.kafka_offset, r.reason
+FROM jsonb_array_elements(%s::jsonb) AS s (item)
+JOIN rejected_messages AS r
+  ON r.topic = s.item ->> 0
+ AND r.kafka_partition = (s.item ->> 1)::integer
+ AND r.kafka_offset BETWEEN (s.item ->> 2)::bigint AND (s.item ->> 3)::bigint
+""",
     # DO NOTHING also skips a key repeated within the batch, so the first record of a message,
     # in this batch or an earlier one, is the one kept.
     record_rejects="""

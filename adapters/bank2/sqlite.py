@@ -45,6 +45,14 @@ PROBING_SQL = ProjectionSql(
             removed_at = excluded.removed_at, updated_at = excluded.updated_at
         WHERE excluded.version > contact_state.version
     """,
+    rejects_between="""
+        SELECT r.topic, r.kafka_partition, r.kafka_offset, r.reason
+        FROM json_each(?1) AS s
+        JOIN rejected_messages AS r
+          ON r.topic = json_extract(s.value, '$[0]')
+         AND r.kafka_partition = json_extract(s.value, '$[1]')
+         AND r.kafka_offset BETWEEN json_extract(s.value, '$[2]') AND json_extract(s.value, '$[3]')
+    """,
     record_rejects="""
         INSERT INTO rejected_messages (topic, kafka_partition, kafka_offset, reason, rejected_at)
         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),

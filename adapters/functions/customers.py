@@ -21,7 +21,7 @@ from adapters import telemetry
 from adapters.composition import build_customer_projection
 from adapters.dead_letters import DeadLetterValue, dead_letter_payload
 from adapters.functions.garbage import freeze_long_lived_objects
-from adapters.kafka_batches import stream_records
+from adapters.kafka_batches import event_timestamps, iter_stream_records, stream_records_at
 from adapters.kafka_bindings import BATCH_RETRY, KafkaBindings
 from adapters.settings import Settings
 from service.customer_projection import CustomerProjection
@@ -50,13 +50,17 @@ def project_customer_batch(
     dead_letter_value: DeadLetterValue = DeadLetterValue.POINTER,
 ) -> None:
     started = time.perf_counter()
-    records = stream_records(events)
-    with customer_telemetry().batch_span(len(records)) as span:
-        summary = customer_projection().handle(records)
-        customer_telemetry().record(summary, records, time.perf_counter() - started, span)
+    with customer_telemetry().batch_span(len(events)) as span:
+        # One record at a time: the service keeps no message bytes once they are decoded.
+        summary = customer_projection().handle(iter_stream_records(events))
+        seconds = time.perf_counter() - started
+        customer_telemetry().record(summary, event_timestamps(events), seconds, span)
     logger.info(summary.log_line(), extra=summary.as_fields())
-    if dead_letter_output is not None:
-        letters = dead_letter_payload(records, summary.rejected_records, dead_letter_value)
+    rejects = summary.rejected_records
+    if dead_letter_output is not None and rejects:
+        positions = {(r.topic, r.partition, r.offset) for r in rejects}
+        records = stream_records_at(events, positions)
+        letters = dead_letter_payload(records, rejects, dead_letter_value)
         if letters is not None:
             dead_letter_output.set(letters)
 

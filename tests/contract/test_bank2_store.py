@@ -183,6 +183,26 @@ def test_rejects_are_recorded_once_with_coordinates_and_reason_only(bank2: SqlBa
     ]
 
 
+def test_the_rejects_of_a_span_of_offsets_are_found_again(bank2: SqlBank2) -> None:
+    recorded = [
+        RejectedRecord("customers", 2, 40, RejectReason.INVALID_PHONE),
+        RejectedRecord("customers", 2, 45, RejectReason.MALFORMED_JSON),
+        RejectedRecord("customers", 3, 41, RejectReason.INVALID_NAME),
+        RejectedRecord("customers-eu", 2, 41, RejectReason.OVERSIZED),
+        RejectedRecord("customers", 2, 46, RejectReason.OVERSIZED),
+    ]
+    with bank2.unit_of_work() as uow:
+        uow.store.record_rejects(recorded, NOW)
+        uow.commit()
+    with bank2.unit_of_work() as uow:
+        found = uow.store.rejects_between(
+            {Partition("customers", 2): (40, 45), Partition("customers", 3): (0, 99)}
+        )
+    assert sorted(found, key=lambda r: (r.topic, r.partition, r.offset)) == recorded[:3]
+    with bank2.unit_of_work() as uow:
+        assert uow.store.rejects_between({Partition("customers", 9): (0, 99)}) == []
+
+
 def test_leaving_a_unit_of_work_without_commit_rolls_back(bank2: SqlBank2) -> None:
     with bank2.unit_of_work() as uow:
         uow.store.write_contacts([contact("1", 1)], NOW)

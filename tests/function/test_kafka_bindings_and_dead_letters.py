@@ -187,6 +187,28 @@ def test_the_original_message_is_copied_only_when_the_setting_asks_for_it(
     assert headers_of(letters) == EXPECTED_HEADERS
 
 
+def test_a_redelivered_batch_reports_its_rejects_again(
+    reindex: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    # The first delivery committed, then failed to publish (the output binding, a lost host):
+    # Kafka redelivers it, and its dead letters must still reach the topic, at least once.
+    first = dead_letters_of_a_batch(reindex, sqlite_url)
+    (function,) = indexed_functions(function_app.app)
+    again = CapturedOut()
+    function.get_user_function()(kafka_batch(DEAD_LETTER_BATCH), again)
+    assert again.value is not None
+    assert json.loads(again.value) == first
+    # A redelivery that overlaps the next messages reports each reject once.
+    overlap = CapturedOut()
+    later = KafkaMessage("customers", 2, 43, None, b"[]", WHEN)
+    function.get_user_function()(kafka_batch([*DEAD_LETTER_BATCH[1:], later]), overlap)
+    assert overlap.value is not None
+    assert [json.loads(letter["Value"])["offset"] for letter in json.loads(overlap.value)] == [
+        41,
+        43,
+    ]
+
+
 @pytest.mark.parametrize("value", ["", "pointer", " POINTER "])
 def test_the_dead_letter_value_is_a_pointer_by_default(value: str) -> None:
     environment = {"KAFKA_DEAD_LETTER_TOPIC": "dead", "KAFKA_DEAD_LETTER_VALUE": value}

@@ -50,7 +50,7 @@ def test_a_batch_is_measured_by_outcome_size_duration_and_lag(bank2: SqlBank2) -
     records = _batch()
     with telemetry.batch_span(len(records)) as span:
         summary = projection.handle(records)
-        telemetry.record(summary, records, 0.25, span, now=NOW)
+        telemetry.record(summary, [r.timestamp for r in records], 0.25, span, now=NOW)
 
     data = reader.get_metrics_data()
     assert data is not None
