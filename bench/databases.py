@@ -29,7 +29,8 @@ def postgres_admin_url() -> str:
     return os.environ.get(
         "BANK2_BENCH_POSTGRES_ADMIN_URL",
         os.environ.get(
-            "BANK2_TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+            "BANK2_TEST_POSTGRES_ADMIN_URL",
+            "postgresql://postgres@127.0.0.1:5432/postgres?sslmode=disable",
         ),
     )
 
@@ -37,7 +38,7 @@ def postgres_admin_url() -> str:
 def mysql_admin_url() -> str:
     return os.environ.get(
         "BANK2_BENCH_MYSQL_ADMIN_URL",
-        os.environ.get("BANK2_TEST_MYSQL_ADMIN_URL", "mysql://root@127.0.0.1:3306/mysql"),
+        os.environ.get("BANK2_TEST_MYSQL_ADMIN_URL", "mysql://root@127.0.0.1:3306/mysql?ssl=false"),
     )
 
 

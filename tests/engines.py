@@ -21,9 +21,11 @@ from bench import databases as scratch
 from bench.databases import EngineUnavailableError
 
 POSTGRES_ADMIN_URL = os.environ.get(
-    "BANK2_TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test"
+    "BANK2_TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test?sslmode=disable"
 )
-MYSQL_ADMIN_URL = os.environ.get("BANK2_TEST_MYSQL_ADMIN_URL", "mysql://root@127.0.0.1:3306/test")
+MYSQL_ADMIN_URL = os.environ.get(
+    "BANK2_TEST_MYSQL_ADMIN_URL", "mysql://root@127.0.0.1:3306/test?ssl=false"
+)
 MSSQL_URL = os.environ.get("BANK2_TEST_MSSQL_URL")
 
 ENGINES = ["sqlite", "postgresql", "mariadb"] + (["mssql"] if MSSQL_URL else [])

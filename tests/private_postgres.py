@@ -37,7 +37,7 @@ class PrivateServer:
 
     def url(self, user: str, password: str | None, database: str = "postgres") -> str:
         credentials = f"{user}:{password}" if password is not None else user
-        return f"postgresql://{credentials}@{self.host}:{self.port}/{database}"
+        return f"postgresql://{credentials}@{self.host}:{self.port}/{database}?sslmode=disable"
 
 
 @contextlib.contextmanager

@@ -4,9 +4,11 @@
 schemes ``mysql+pymysql://`` and ``mariadb://`` mean the same. The user and password are
 percent-encoded (``@`` as ``%40``, ``/`` as ``%2F``...). Options:
 
-* ``ssl=true``: TLS, the server's certificate checked against the system's CA bundle and its
-  host name. Azure Database for MySQL requires TLS.
-* ``ssl_ca=<path>``: TLS, the certificate checked against this PEM file (implies ``ssl=true``).
+* TLS is on by default: the server's certificate is checked against the system's CA bundle and
+  its host name, and a server that offers no TLS is refused. Azure Database for MySQL requires
+  TLS.
+* ``ssl_ca=<path>``: the certificate checked against this PEM file instead.
+* ``ssl=false``: plaintext, for a local server without TLS only, said on purpose.
 
 PyMySQL is imported only when a connection is opened or a driver error is classified: importing
 this module stays cheap.
@@ -305,7 +307,7 @@ class MysqlTarget:
     user: str
     database: str
     password: str = field(default="", repr=False)
-    tls: bool = False
+    tls: bool = True
     ssl_ca: str | None = None
 
 
@@ -342,7 +344,7 @@ def parse_mysql_url(url: str, setting: str = "BANK2_URL") -> MysqlTarget:
 
 
 def _tls_options(query: str, setting: str) -> tuple[bool, str | None]:
-    tls = False
+    tls = True  # verified TLS unless the URL says ssl=false
     ssl_ca: str | None = None
     # Names and values stay unquoted in errors: a password with an unencoded '?' ends up here.
     for name, value in parse_qsl(query, keep_blank_values=True):
@@ -453,6 +455,8 @@ class MysqlEngine:
         }
         if target.tls:
             options["ssl"] = _tls_context(target.ssl_ca)
+        else:
+            options["ssl_disabled"] = True  # not even PyMySQL's unverified "preferred" TLS
         return options
 
 

@@ -1,7 +1,8 @@
 """Bank 2 on PostgreSQL, through psycopg 3.
 
-``BANK2_URL`` is a libpq connection URI (``postgresql://user:password@host:5432/bank2?sslmode=
-verify-full``), passed to the driver as it is: every libpq parameter works, several hosts too.
+``BANK2_URL`` is a libpq connection URI (``postgresql://user:password@host:5432/bank2``), passed to
+the driver as it is: every libpq parameter works, several hosts too. Without an ``sslmode`` the
+connection is verified TLS (see ``DEFAULT_PARAMETERS``); ``?sslmode=disable`` for a local server.
 psycopg is imported only when a connection is opened or a driver error is classified, so that
 importing this module stays cheap where another engine is configured.
 """
@@ -180,11 +181,17 @@ RECORD_MIGRATION = (
 )
 
 # Libpq parameters the engine sets unless the URL sets them itself:
+# * sslmode=verify-full with sslrootcert=system: TLS, the server's certificate checked against
+#   the system's trusted CAs and its host name (libpq 16+; psycopg[binary] ships libpq 18). libpq's
+#   own default, prefer, silently talks in plaintext to a server that offers no TLS. A local
+#   server without TLS needs sslmode=disable in the URL, said on purpose; an sslmode in the URL
+#   is used as it is (sslrootcert then defaults to libpq's ~/.postgresql/root.crt).
 # * connect_timeout: a host that does not answer fails the attempt fast enough to be retried;
 # * keepalives_*: a dead server or network path is noticed within about a minute, not hours;
 # * target_session_attrs=read-write: after a failover, libpq skips a host that became a
 #   read-only standby (with several hosts in the URL, it moves on to the new primary).
 DEFAULT_PARAMETERS: dict[str, str] = {
+    "sslmode": "verify-full",
     "connect_timeout": "10",
     "application_name": "telesales-contacts",
     "keepalives_idle": "30",
@@ -266,6 +273,8 @@ class PostgresEngine:
         user, _, password = userinfo.partition(":")
         summary = f"{unquote(user) + '@' if user else ''}{hosts}/{database}"
         defaults = {key: value for key, value in DEFAULT_PARAMETERS.items() if key not in given}
+        if "sslmode" in defaults and "sslrootcert" not in given:
+            defaults["sslrootcert"] = "system"
         passwords = tuple(
             secret
             for secret in (unquote(password), *(v for k, v in query if k == "password"))

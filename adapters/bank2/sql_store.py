@@ -120,9 +120,7 @@ class SqlProjectionStore:
             str(customer_id) for (customer_id,) in self._query("write_contacts", rows, now_param)
         }
 
-    def rejects_between(
-        self, spans: Mapping[Partition, tuple[int, int]]
-    ) -> list[RejectedRecord]:
+    def rejects_between(self, spans: Mapping[Partition, tuple[int, int]]) -> list[RejectedRecord]:
         rows = [[p.topic, p.partition, first, last] for p, (first, last) in spans.items()]
         return [
             RejectedRecord(str(topic), int(partition), int(offset), RejectReason(str(reason)))

@@ -176,6 +176,19 @@ def test_postgres_tls_required_by_the_url_but_not_offered(
     assert_terminal(error, retries, "server does not support SSL, but SSL was required")
 
 
+def test_postgres_verified_tls_is_the_default(
+    pg_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # No sslmode in the URL: verified TLS, so a server without TLS is refused, never used in
+    # plaintext (libpq's own default, prefer, would).
+    with psycopg.connect(POSTGRES_ADMIN_URL) as admin:
+        ssl = admin.execute("SHOW ssl").fetchone()
+    if ssl == ("on",):
+        pytest.skip("this server offers TLS")
+    error, retries = first_batch(with_query(pg_url, ""), caplog)
+    assert_terminal(error, retries, "server does not support SSL, but SSL was required")
+
+
 def test_postgres_a_tls_mode_libpq_does_not_know(
     pg_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -347,6 +360,16 @@ def test_mariadb_tls_required_by_the_url_but_not_offered(
         if cursor.fetchone() == ("have_ssl", "YES"):
             pytest.skip("this server offers TLS")
     error, retries = first_batch(with_query(my_url, "ssl=true"), caplog)
+    assert_terminal(error, retries, "error 2026", "SSL is required but the server doesn't")
+
+
+def test_mariadb_verified_tls_is_the_default(my_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    with my_admin(my_url) as admin:
+        cursor = admin.cursor()
+        cursor.execute("SHOW VARIABLES LIKE 'have_ssl'")
+        if cursor.fetchone() == ("have_ssl", "YES"):
+            pytest.skip("this server offers TLS")
+    error, retries = first_batch(with_query(my_url, ""), caplog)
     assert_terminal(error, retries, "error 2026", "SSL is required but the server doesn't")
 
 

@@ -7,6 +7,7 @@ MariaDB server this machine provides (skipped locally, failing in CI, when it is
 
 from __future__ import annotations
 
+import ssl
 import struct
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -74,10 +75,10 @@ def test_every_scheme_names_the_same_engine_and_the_port_defaults_to_3306(scheme
         "app",
         "",
     )
-    assert not target.tls
+    assert target.tls  # verified TLS unless the URL says otherwise
 
 
-def test_a_ca_file_turns_tls_on_and_ssl_false_leaves_it_off() -> None:
+def test_a_ca_file_names_the_trusted_ca_and_only_ssl_false_turns_tls_off() -> None:
     assert parse_mysql_url("mysql://app@db/bank2?ssl_ca=/etc/ssl/azure-mysql.pem") == MysqlTarget(
         "db", 3306, "app", "bank2", tls=True, ssl_ca="/etc/ssl/azure-mysql.pem"
     )
@@ -162,7 +163,17 @@ def test_connections_speak_utf8mb4_in_explicit_transactions(
     assert driver_options["database"] == "bank2"
     assert driver_options["charset"] == "utf8mb4"
     assert driver_options["autocommit"] is False
+    # Verified TLS by default: the system's CAs, the host name checked.
+    context = driver_options["ssl"]
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname
+
+
+def test_ssl_false_turns_tls_off_entirely(driver_options: dict[str, Any]) -> None:
+    with pytest.raises(CapturedError):
+        MysqlEngine.from_url("mysql://app@127.0.0.1/bank2?ssl=false").connect()
     assert "ssl" not in driver_options
+    assert driver_options["ssl_disabled"] is True
 
 
 def test_tls_checks_the_certificate_and_the_host_name(driver_options: dict[str, Any]) -> None:

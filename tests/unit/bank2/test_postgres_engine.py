@@ -332,7 +332,7 @@ def test_a_value_too_long_fails_the_batch_terminally_without_showing_it(bank2: S
 
 
 def test_the_postgres_scheme_and_the_urls_own_parameters_are_used(pg_url: str) -> None:
-    url = pg_url.replace("postgresql://", "postgres://", 1) + "?application_name=bank2-test"
+    url = pg_url.replace("postgresql://", "postgres://", 1) + "&application_name=bank2-test"
     bank = open_bank2(url)
     assert query(bank, "SHOW application_name") == [("bank2-test",)]
     bank.close()
