@@ -1,11 +1,22 @@
 // Telesales contacts: the Kafka-triggered Function App and everything it needs, in one resource
 // group. Deploy with `azd up` (azure.yaml) or `az deployment group create` (see README.md, "Deploy to Azure").
 //
-// One user-assigned managed identity does everything the app signs in for: host storage, Key Vault
-// references, Application Insights ingestion and Bank 2 (Azure SQL). No password, key or
-// connection string is stored in an app setting or returned as an output: the Kafka SASL
-// credentials (and, on Elastic Premium only, the content share's connection string) live in Key
-// Vault and app settings hold @Microsoft.KeyVault references to them.
+// Private by default: SQL, Key Vault and the host storage account have no public endpoint; the
+// app is integrated into a virtual network and reaches them through private endpoints with their
+// private DNS zones. A development deployment may open SQL and Key Vault (never storage) to listed
+// public addresses (publicNetworkAccessForDevelopment), never to "all Azure services".
+//
+// Identities, each with only what it signs in for (docs/security.md):
+// * host: the platform and the Functions host (storage, the deployment container, Key Vault
+//   references, Application Insights ingestion);
+// * customers: the customer projection's database user (BANK2_URL);
+// * payments: the payment processor's database user (PAYMENTS_DB_URL).
+// No password, key or connection string is stored in an app setting or returned as an output: the
+// Kafka SASL credentials (and, on Elastic Premium only, the content share's connection string) live
+// in Key Vault and app settings hold @Microsoft.KeyVault references to them.
+//
+// Diagnostics: SQL auditing, Key Vault's audit log, storage access logs and the function app's
+// logs go to the Log Analytics workspace (core/monitoring.bicep).
 
 targetScope = 'resourceGroup'
 
@@ -146,19 +157,6 @@ param sqlAdminObjectId string
 ])
 param sqlAdminPrincipalType string = 'User'
 
-@allowed([
-  'publicFirewall'
-  'privateEndpoint'
-])
-@description('publicFirewall: public endpoint, Azure services and the listed addresses allowed. privateEndpoint: no public access; a virtual network, private endpoint and DNS zone are created and the app is integrated into the network.')
-param sqlNetworkAccess string = 'publicFirewall'
-
-@description('Public IPv4 addresses allowed through the SQL firewall (publicFirewall only).')
-param sqlFirewallAllowedIpAddresses array = []
-
-@description('Public IPv4 address of the workstation that runs the post-deployment script (publicFirewall only); empty: none.')
-param sqlClientIpAddress string = ''
-
 @description('Bank 2 database SKU.')
 param sqlDatabaseSku object = {
   name: 'S0'
@@ -172,7 +170,22 @@ param bank2RemovalMarkerRetentionDays int = 30
 @description('The Debezium connector\'s unavailable.value.placeholder (the value it sends for a column it does not have, such as a PostgreSQL TOASTed or SQL Server varchar(max) column an update did not touch). Set it to the connector\'s own setting.')
 param debeziumUnavailableValuePlaceholder string = '__debezium_unavailable_value'
 
-@description('Address space of the virtual network (privateEndpoint only).')
+// --- Network ----------------------------------------------------------------------------------
+
+@allowed([
+  'Disabled'
+  'ListedIpAddressesOnly'
+])
+@description('Disabled (default, production): SQL, Key Vault and storage accept no public traffic; the app uses private endpoints, and operators work from inside the virtual network. ListedIpAddressesOnly (development only): SQL and Key Vault also accept allowedIpAddresses and clientIpAddress on their public endpoints, and nothing else (no "Allow Azure services"); storage stays private.')
+param publicNetworkAccessForDevelopment string = 'Disabled'
+
+@description('Public IPv4 addresses (single addresses) admitted to SQL and Key Vault when publicNetworkAccessForDevelopment is ListedIpAddressesOnly; ignored otherwise.')
+param allowedIpAddresses array = []
+
+@description('Public IPv4 address of the workstation that runs the post-deployment script, added to allowedIpAddresses; ignored unless publicNetworkAccessForDevelopment is ListedIpAddressesOnly.')
+param clientIpAddress string = ''
+
+@description('Address space of the virtual network: /24 subnets 1 (the app) and 2 (private endpoints) are used.')
 param virtualNetworkAddressPrefix string = '10.42.0.0/16'
 
 // --- Alerts -----------------------------------------------------------------------------------
@@ -191,7 +204,9 @@ var env = toLower(environmentName)
 var allTags = union(tags, { 'azd-env-name': environmentName })
 var functionAppName = 'func-${env}-${resourceToken}'
 var isFlex = hostingPlan == 'FlexConsumption'
-var privateNetwork = sqlNetworkAccess == 'privateEndpoint'
+var publicEndpointsOpen = publicNetworkAccessForDevelopment == 'ListedIpAddressesOnly'
+var publicNetworkAccess = publicEndpointsOpen ? 'Enabled' : 'Disabled'
+var listedIpAddresses = publicEndpointsOpen ? (empty(clientIpAddress) ? allowedIpAddresses : union(allowedIpAddresses, [clientIpAddress])) : []
 var bank2DatabaseName = 'bank2'
 var kafkaUsernameSecretName = 'kafka-username'
 var kafkaPasswordSecretName = 'kafka-password'
@@ -205,8 +220,26 @@ var kafkaAuthenticationMode = (kafkaSecurity == 'saslSsl') ? kafkaSaslMechanism 
 
 // --- Resources --------------------------------------------------------------------------------
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: 'id-${env}-${resourceToken}'
+// The Functions host's identity: every Azure role the app needs is granted to it alone.
+resource hostIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-host-${env}-${resourceToken}'
+  location: location
+  tags: allTags
+}
+
+// The customer projection's database identity: its contained user in Bank 2 (created by the
+// post-deployment script) may use the projection's tables only. No Azure role.
+resource customersIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-customers-${env}-${resourceToken}'
+  location: location
+  tags: allTags
+}
+
+// The payment processor's database identity: its contained user may use the transactions (and
+// record rejects) only. Created whether or not the payment processor is on, so that turning it on
+// needs no new grant. No Azure role.
+resource paymentsIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-payments-${env}-${resourceToken}'
   location: location
   tags: allTags
 }
@@ -218,7 +251,18 @@ module monitoring 'core/monitoring.bicep' = {
     tags: allTags
     logAnalyticsName: 'log-${env}-${resourceToken}'
     applicationInsightsName: 'appi-${env}-${resourceToken}'
-    publisherPrincipalId: identity.properties.principalId
+    publisherPrincipalId: hostIdentity.properties.principalId
+  }
+}
+
+module network 'core/network.bicep' = {
+  name: 'network-deployment'
+  params: {
+    location: location
+    tags: allTags
+    name: 'vnet-${env}-${resourceToken}'
+    addressPrefix: virtualNetworkAddressPrefix
+    appSubnetDelegation: isFlex ? 'Microsoft.App/environments' : 'Microsoft.Web/serverFarms'
   }
 }
 
@@ -231,7 +275,8 @@ module storage 'core/storage.bicep' = {
     hostingPlan: hostingPlan
     deploymentContainerName: 'app-package-${take(resourceToken, 7)}'
     contentShareName: take(toLower(functionAppName), 63)
-    dataPrincipalId: identity.properties.principalId
+    dataPrincipalId: hostIdentity.properties.principalId
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
 
@@ -241,7 +286,7 @@ module keyVault 'core/keyvault.bicep' = {
     location: location
     tags: allTags
     name: 'kv-${resourceToken}'
-    readerPrincipalId: identity.properties.principalId
+    readerPrincipalId: hostIdentity.properties.principalId
     secretsOfficerPrincipalId: secretsOfficerPrincipalId
     secretsOfficerPrincipalType: secretsOfficerPrincipalType
     kafkaUsernameSecretName: kafkaUsernameSecretName
@@ -250,17 +295,9 @@ module keyVault 'core/keyvault.bicep' = {
     kafkaUsername: (kafkaSecurity == 'eventHubs') ? '$ConnectionString' : kafkaUsername
     kafkaPassword: kafkaUsesCredentials ? kafkaPassword : ''
     contentStorageAccountName: isFlex ? '' : storage.outputs.name
-  }
-}
-
-module network 'core/network.bicep' = if (privateNetwork) {
-  name: 'network-deployment'
-  params: {
-    location: location
-    tags: allTags
-    name: 'vnet-${env}-${resourceToken}'
-    addressPrefix: virtualNetworkAddressPrefix
-    appSubnetDelegation: isFlex ? 'Microsoft.App/environments' : 'Microsoft.Web/serverFarms'
+    publicNetworkAccess: publicNetworkAccess
+    allowedIpAddresses: listedIpAddresses
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
 
@@ -275,10 +312,100 @@ module sql 'core/sql.bicep' = {
     adminLogin: sqlAdminLogin
     adminObjectId: sqlAdminObjectId
     adminPrincipalType: sqlAdminPrincipalType
-    networkAccess: sqlNetworkAccess
-    firewallAllowedIpAddresses: empty(sqlClientIpAddress) ? sqlFirewallAllowedIpAddresses : union(sqlFirewallAllowedIpAddresses, [sqlClientIpAddress])
-    privateEndpointSubnetId: privateNetwork ? network.outputs.privateEndpointSubnetId : ''
-    virtualNetworkId: privateNetwork ? network.outputs.id : ''
+    publicNetworkAccess: publicNetworkAccess
+    allowedIpAddresses: listedIpAddresses
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
+// --- Private endpoints: one per sub-resource the app reaches, each with its private DNS zone ----
+// (zone names: learn.microsoft.com/azure/private-link/private-endpoint-dns, Azure public cloud).
+
+module sqlPrivateEndpoint 'core/private-endpoint.bicep' = {
+  name: 'private-endpoint-sql-deployment'
+  params: {
+    location: location
+    tags: allTags
+    name: 'pe-sql-${env}-${resourceToken}'
+    serviceId: sql.outputs.id
+    groupId: 'sqlServer'
+    privateDnsZoneName: 'privatelink${environment().suffixes.sqlServerHostname}'
+    subnetId: network.outputs.privateEndpointSubnetId
+    virtualNetworkId: network.outputs.id
+  }
+}
+
+module vaultPrivateEndpoint 'core/private-endpoint.bicep' = {
+  name: 'private-endpoint-vault-deployment'
+  params: {
+    location: location
+    tags: allTags
+    name: 'pe-kv-${env}-${resourceToken}'
+    serviceId: keyVault.outputs.id
+    groupId: 'vault'
+    // Not derived from environment(): its keyvaultDns suffix is vault.azure.net, while the private
+    // link zone is vaultcore (another name in sovereign clouds).
+    privateDnsZoneName: 'privatelink.vaultcore.azure.net'
+    subnetId: network.outputs.privateEndpointSubnetId
+    virtualNetworkId: network.outputs.id
+  }
+}
+
+// The Functions host uses blobs (keys, leases, the Flex package), queues and tables of its storage.
+module blobPrivateEndpoint 'core/private-endpoint.bicep' = {
+  name: 'private-endpoint-blob-deployment'
+  params: {
+    location: location
+    tags: allTags
+    name: 'pe-blob-${env}-${resourceToken}'
+    serviceId: storage.outputs.id
+    groupId: 'blob'
+    privateDnsZoneName: 'privatelink.blob.${environment().suffixes.storage}'
+    subnetId: network.outputs.privateEndpointSubnetId
+    virtualNetworkId: network.outputs.id
+  }
+}
+
+module queuePrivateEndpoint 'core/private-endpoint.bicep' = {
+  name: 'private-endpoint-queue-deployment'
+  params: {
+    location: location
+    tags: allTags
+    name: 'pe-queue-${env}-${resourceToken}'
+    serviceId: storage.outputs.id
+    groupId: 'queue'
+    privateDnsZoneName: 'privatelink.queue.${environment().suffixes.storage}'
+    subnetId: network.outputs.privateEndpointSubnetId
+    virtualNetworkId: network.outputs.id
+  }
+}
+
+module tablePrivateEndpoint 'core/private-endpoint.bicep' = {
+  name: 'private-endpoint-table-deployment'
+  params: {
+    location: location
+    tags: allTags
+    name: 'pe-table-${env}-${resourceToken}'
+    serviceId: storage.outputs.id
+    groupId: 'table'
+    privateDnsZoneName: 'privatelink.table.${environment().suffixes.storage}'
+    subnetId: network.outputs.privateEndpointSubnetId
+    virtualNetworkId: network.outputs.id
+  }
+}
+
+// Elastic Premium runs the app from an Azure Files share (vnetContentShareEnabled on the site).
+module filePrivateEndpoint 'core/private-endpoint.bicep' = if (!isFlex) {
+  name: 'private-endpoint-file-deployment'
+  params: {
+    location: location
+    tags: allTags
+    name: 'pe-file-${env}-${resourceToken}'
+    serviceId: storage.outputs.id
+    groupId: 'file'
+    privateDnsZoneName: 'privatelink.file.${environment().suffixes.storage}'
+    subnetId: network.outputs.privateEndpointSubnetId
+    virtualNetworkId: network.outputs.id
   }
 }
 
@@ -296,17 +423,19 @@ var applicationSettings = {
   KAFKA_PASSWORD: kafkaUsesCredentials ? kafkaPasswordReference : ''
   KAFKA_DEAD_LETTER_TOPIC: kafkaDeadLetterTopic
   KAFKA_DEAD_LETTER_VALUE: kafkaDeadLetterValue
-  // ODBC Driver 18 signs in as the user-assigned identity (its client id); no password.
-  BANK2_URL: 'mssql+pyodbc://${sql.outputs.fullyQualifiedDomainName}/${bank2DatabaseName}?authentication=ActiveDirectoryMsi&client_id=${identity.properties.clientId}'
+  // ODBC Driver 18 signs in as the customer function's identity (its client id); no password.
+  BANK2_URL: 'mssql+pyodbc://${sql.outputs.fullyQualifiedDomainName}/${bank2DatabaseName}?authentication=ActiveDirectoryMsi&client_id=${customersIdentity.properties.clientId}'
   BANK2_REMOVAL_MARKER_RETENTION_DAYS: string(bank2RemovalMarkerRetentionDays)
   DEBEZIUM_UNAVAILABLE_VALUE_PLACEHOLDER: debeziumUnavailableValuePlaceholder
   KAFKA_TRANSACTIONS_TOPIC: kafkaTransactionsTopic
   KAFKA_TRANSACTION_RESULTS_TOPIC: kafkaTransactionResultsTopic
   KAFKA_PAYMENTS_CONSUMER_GROUP: kafkaPaymentsConsumerGroup
   KAFKA_PAYMENTS_DEAD_LETTER_TOPIC: kafkaPaymentsDeadLetterTopic
-  // Empty: the payment tables live in Bank 2, reached through BANK2_URL with the same identity.
-  PAYMENTS_DB_URL: ''
-  AZURE_CLIENT_ID: identity.properties.clientId
+  // The payment tables live in Bank 2 too, reached on a connection of their own as the payment
+  // function's identity, whose database user may use nothing else.
+  PAYMENTS_DB_URL: 'mssql+pyodbc://${sql.outputs.fullyQualifiedDomainName}/${bank2DatabaseName}?authentication=ActiveDirectoryMsi&client_id=${paymentsIdentity.properties.clientId}'
+  // What azure-identity signs in as when not told otherwise: telemetry ingestion, as the host.
+  AZURE_CLIENT_ID: hostIdentity.properties.clientId
 }
 
 module functionApp 'app/function-app.bicep' = {
@@ -321,16 +450,28 @@ module functionApp 'app/function-app.bicep' = {
     elasticPremiumSku: elasticPremiumSku
     maximumInstances: kafkaTopicPartitions
     flexInstanceMemoryMB: flexInstanceMemoryMB
-    identityId: identity.id
-    identityClientId: identity.properties.clientId
+    hostIdentityId: hostIdentity.id
+    hostIdentityClientId: hostIdentity.properties.clientId
+    customersIdentityId: customersIdentity.id
+    paymentsIdentityId: paymentsIdentity.id
     storageAccountName: storage.outputs.name
     deploymentContainerName: storage.outputs.deploymentContainerName
     contentShareName: storage.outputs.contentShareName
     contentConnectionReference: isFlex ? '' : '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${keyVault.outputs.contentConnectionSecretName}/)'
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    virtualNetworkSubnetId: privateNetwork ? network.outputs.appSubnetId : ''
+    virtualNetworkSubnetId: network.outputs.appSubnetId
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
     applicationSettings: applicationSettings
   }
+  // The app starts only once the names of its storage, vault and database resolve privately.
+  dependsOn: [
+    sqlPrivateEndpoint
+    vaultPrivateEndpoint
+    blobPrivateEndpoint
+    queuePrivateEndpoint
+    tablePrivateEndpoint
+    filePrivateEndpoint
+  ]
 }
 
 module alerts 'app/alerts.bicep' = {
@@ -349,10 +490,14 @@ module alerts 'app/alerts.bicep' = {
 
 output AZURE_LOCATION string = location
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
-output FUNCTION_IDENTITY_NAME string = identity.name
-output FUNCTION_IDENTITY_CLIENT_ID string = identity.properties.clientId
+output HOST_IDENTITY_CLIENT_ID string = hostIdentity.properties.clientId
+output CUSTOMERS_IDENTITY_NAME string = customersIdentity.name
+output CUSTOMERS_IDENTITY_CLIENT_ID string = customersIdentity.properties.clientId
+output PAYMENTS_IDENTITY_NAME string = paymentsIdentity.name
+output PAYMENTS_IDENTITY_CLIENT_ID string = paymentsIdentity.properties.clientId
 output AZURE_SQL_SERVER_FQDN string = sql.outputs.fullyQualifiedDomainName
 output AZURE_SQL_DATABASE_NAME string = bank2DatabaseName
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output HOSTING_PLAN string = hostingPlan
+output PUBLIC_NETWORK_ACCESS_FOR_DEVELOPMENT string = publicNetworkAccessForDevelopment

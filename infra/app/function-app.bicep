@@ -1,7 +1,7 @@
 // The Linux Function App and its plan.
 //
 // Flex Consumption (default): the runtime and scale limits live in functionAppConfig, the package
-// in a blob container reached with the identity; FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION,
+// in a blob container reached with the host identity; FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION,
 // linuxFxVersion and ftpsState are not used on this plan (FTP does not exist there at all).
 //
 // Elastic Premium: the Kafka trigger scales only with runtime scale monitoring on
@@ -10,6 +10,21 @@
 //
 // Either way no more instances than the topic has partitions can consume: the Kafka scaler never
 // asks for more, and Elastic Premium is also capped at that count here.
+//
+// Identities: the site carries three user-assigned identities. The host identity is the one the
+// platform and the Functions host sign in with (host storage, the Flex deployment container, Key
+// Vault references, Application Insights ingestion). The customers and payments identities are
+// used only by the functions' database connections (client_id in BANK2_URL and PAYMENTS_DB_URL,
+// main.bicep) and hold no Azure role. All three are attached to the one app, so code running in
+// it can obtain a token for any of them: the split limits what each function's connection may do
+// in the database and makes the audit log name the function, it is not isolation between the
+// functions.
+//
+// Network: always integrated into the virtual network (outbound). Flex Consumption routes all
+// outbound traffic through it by itself; Elastic Premium is told to (vnetRouteAllEnabled), which
+// Key Vault references to a private vault require on Linux ("Use Key Vault references", Access
+// network-restricted vaults), and to reach its content share over it (vnetContentShareEnabled,
+// formerly WEBSITE_CONTENTOVERVNET).
 
 param location string
 param tags object
@@ -45,9 +60,15 @@ param maximumInstances int
 ])
 param flexInstanceMemoryMB int
 
-@description('Resource id of the user-assigned identity.')
-param identityId string
-param identityClientId string
+@description('Resource id of the host identity: storage, deployment, Key Vault references, telemetry.')
+param hostIdentityId string
+param hostIdentityClientId string
+
+@description('Resource id of the customer function\'s database identity (BANK2_URL).')
+param customersIdentityId string
+
+@description('Resource id of the payment function\'s database identity (PAYMENTS_DB_URL).')
+param paymentsIdentityId string
 
 param storageAccountName string
 param deploymentContainerName string
@@ -58,15 +79,16 @@ param contentConnectionReference string
 
 param applicationInsightsName string
 
-@description('Subnet for outbound traffic into the virtual network; empty: none.')
+@description('Subnet for outbound traffic into the virtual network (delegated to the plan\'s integration service).')
 param virtualNetworkSubnetId string
+
+@description('Resource id of the Log Analytics workspace that receives the function app\'s logs.')
+param logAnalyticsWorkspaceId string
 
 @description('The application\'s own settings (main.bicep); platform settings are added here.')
 param applicationSettings object
 
 var isFlex = hostingPlan == 'FlexConsumption'
-var integrated = !empty(virtualNetworkSubnetId)
-var routeAllThroughNetwork = integrated && !isFlex // Flex Consumption routes through it anyway
 
 // The lowest maximum instance count Flex Consumption accepts is 40; the Kafka scaler still never
 // runs more instances than there are partitions.
@@ -107,15 +129,18 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   identity: {
     type: 'UserAssigned'
     userAssignedIdentities: {
-      '${identityId}': {}
+      '${hostIdentityId}': {}
+      '${customersIdentityId}': {}
+      '${paymentsIdentityId}': {}
     }
   }
   properties: {
     serverFarmId: plan.id
     reserved: isFlex ? null : true
     httpsOnly: true
-    keyVaultReferenceIdentity: identityId
-    virtualNetworkSubnetId: integrated ? virtualNetworkSubnetId : null
+    keyVaultReferenceIdentity: hostIdentityId
+    virtualNetworkSubnetId: virtualNetworkSubnetId
+    vnetContentShareEnabled: isFlex ? null : true
     functionAppConfig: isFlex ? {
       deployment: {
         storage: {
@@ -123,7 +148,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
-            userAssignedIdentityResourceId: identityId
+            userAssignedIdentityResourceId: hostIdentityId
           }
         }
       }
@@ -144,19 +169,19 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       functionsRuntimeScaleMonitoringEnabled: isFlex ? null : true
       functionAppScaleLimit: isFlex ? null : maximumInstances
       minimumElasticInstanceCount: isFlex ? null : 1
-      vnetRouteAllEnabled: routeAllThroughNetwork ? true : null
+      vnetRouteAllEnabled: isFlex ? null : true
     }
   }
 }
 
-// Host storage through the identity, and Entra-authenticated telemetry (the Application Insights
-// resource refuses key-only ingestion).
+// Host storage through the host identity, and Entra-authenticated telemetry (the Application
+// Insights resource refuses key-only ingestion).
 var hostSettings = {
   AzureWebJobsStorage__accountName: storageAccountName
   AzureWebJobsStorage__credential: 'managedidentity'
-  AzureWebJobsStorage__clientId: identityClientId
+  AzureWebJobsStorage__clientId: hostIdentityClientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
-  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${hostIdentityClientId};Authorization=AAD'
 }
 
 var premiumSettings = {
@@ -173,6 +198,22 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
   properties: union(applicationSettings, hostSettings, isFlex ? {} : premiumSettings)
+}
+
+// The Functions host's and the functions' own logs, to Log Analytics as well as Application
+// Insights (FunctionAppLogs, the function app log category of Microsoft.Web/sites).
+resource siteDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'function-app-logs'
+  scope: site
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'FunctionAppLogs'
+        enabled: true
+      }
+    ]
+  }
 }
 
 output name string = site.name

@@ -1,12 +1,24 @@
 // Key Vault in RBAC mode: the Kafka SASL credentials, and on Elastic Premium the content share's
 // connection string. The app reads them only through @Microsoft.KeyVault references, resolved by
-// the platform with the app's user-assigned identity (Key Vault Secrets User on this vault).
+// the platform with the app's host identity (Key Vault Secrets User on this vault; the functions'
+// database identities get nothing here).
+//
+// Network: the app reaches the vault through its private endpoint (main.bicep). The public
+// endpoint is Disabled, or, in a development deployment, open to the listed addresses only; no
+// trusted-service bypass. Resolving references to a vault behind a private endpoint needs the
+// app's traffic routed through the virtual network: automatic on Flex Consumption, vnetRouteAllEnabled
+// on Elastic Premium (function-app.bicep; "Use Key Vault references", Access network-restricted
+// vaults). The secrets below are written through Azure Resource Manager (the vault's control
+// plane), which its network rules, made for the data plane, should not block (not verified here).
 //
 // A credential left empty here is not created: set it later with
 //   az keyvault secret set --vault-name <vault> --name kafka-password --value <secret>
-// (as secretsOfficerPrincipalId, who may write secrets) so that it never passes through a
-// deployment parameter. The app picks up a new version of an
-// unversioned reference within 24 hours, or at once when its configuration changes or it restarts.
+// (as secretsOfficerPrincipalId, who may write secrets, from inside the virtual network or from a
+// listed address) so that it never passes through a deployment parameter. The app picks up a new
+// version of an unversioned reference within 24 hours, or at once when its configuration changes
+// or it restarts.
+//
+// Every data-plane request (who read or wrote which secret) is logged to Log Analytics (AuditEvent).
 
 param location string
 param tags object
@@ -37,6 +49,19 @@ param secretsOfficerPrincipalType string
 @description('Storage account whose Azure Files connection string the Elastic Premium plan needs; empty on Flex Consumption.')
 param contentStorageAccountName string
 
+@allowed([
+  'Disabled'
+  'Enabled'
+])
+@description('Disabled: private endpoint only. Enabled (development only): also the public endpoint, for allowedIpAddresses and nothing else.')
+param publicNetworkAccess string
+
+@description('Public IPv4 addresses let through the firewall when publicNetworkAccess is Enabled.')
+param allowedIpAddresses array
+
+@description('Resource id of the Log Analytics workspace that receives the audit log.')
+param logAnalyticsWorkspaceId string
+
 var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
 var keyVaultSecretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 var contentConnectionSecretName = 'content-share-connection'
@@ -55,7 +80,28 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
     enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess
+    networkAcls: {
+      defaultAction: 'Deny'
+      bypass: 'None'
+      ipRules: [for address in ((publicNetworkAccess == 'Enabled') ? allowedIpAddresses : []): {
+        value: address
+      }]
+    }
+  }
+}
+
+resource vaultDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'key-vault-audit'
+  scope: vault
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'AuditEvent'
+        enabled: true
+      }
+    ]
   }
 }
 
@@ -111,6 +157,7 @@ resource secretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = i
   }
 }
 
+output id string = vault.id
 output name string = vault.name
 @description('The vault URI, ending with a slash.')
 output uri string = vault.properties.vaultUri

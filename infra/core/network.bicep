@@ -1,5 +1,16 @@
-// Only when Bank 2 is private (sqlNetworkAccess = privateEndpoint): a virtual network with one
-// subnet for the Function App's outbound traffic and one for private endpoints.
+// The virtual network every deployment gets: one subnet for the Function App's outbound traffic
+// (virtual network integration) and one for the private endpoints of SQL, Key Vault and storage.
+//
+// The app subnet is delegated to the plan's integration service: Microsoft.App/environments for
+// Flex Consumption (its documented delegation; the subscription must have the Microsoft.App
+// resource provider registered, "Flex Consumption plan hosting", Considerations), and
+// Microsoft.Web/serverFarms for Elastic Premium (regional virtual network integration). A /24
+// leaves room for every instance the plan can add.
+//
+// No NAT gateway, as in Microsoft's Flex Consumption quickstart with its virtual network on
+// (Azure-Samples/functions-quickstart-python-http-azd, infra/app/vnet.bicep): internet-bound
+// traffic (the Kafka broker, Application Insights, Microsoft Entra) has no fixed source address.
+// Add a NAT gateway on the app subnet if the broker must allow-list the app's address.
 
 param location string
 param tags object

@@ -1,8 +1,20 @@
 // Bank 2: an Azure SQL logical server that accepts only Microsoft Entra authentication (no SQL
 // logins at all, so no password exists to leak), TLS 1.2 or later, and the Bank 2 database.
 //
+// Network: the app reaches the server through its private endpoint (main.bicep,
+// core/private-endpoint.bicep). The public endpoint is Disabled unless a development deployment
+// opens it to listed addresses; there is no "Allow Azure services" rule (AllowAllWindowsAzureIps,
+// 0.0.0.0) in any mode: it would admit every Azure-hosted client of every tenant.
+//
+// Auditing: sign-ins (successful and failed) and changes to principals, role membership,
+// permissions and schema go to Log Analytics: server auditing with the Azure Monitor target, and
+// the diagnostic setting on the master database that carries SQLSecurityAuditEvents (the pattern
+// of azure-quickstart-templates quickstarts/microsoft.sql/sql-auditing-server-policy-to-oms).
+// BATCH_COMPLETED_GROUP (Azure's default set) is left out on purpose: it records statement text,
+// and this database holds contacts' names and phone numbers.
+//
 // ARM cannot create database users: the post-deployment script (infra/scripts/grant-bank2-access.sh)
-// creates the schema and the app identity's contained user, as the Entra admin set here.
+// creates the schema and the functions' contained users, as the Entra admin set here.
 
 param location string
 param tags object
@@ -21,16 +33,33 @@ param adminObjectId string
 param adminPrincipalType string
 
 @allowed([
-  'publicFirewall'
-  'privateEndpoint'
+  'Disabled'
+  'Enabled'
 ])
-param networkAccess string
+@description('Disabled: private endpoint only. Enabled (development only): also the public endpoint, for allowedIpAddresses and nothing else.')
+param publicNetworkAccess string
 
-param firewallAllowedIpAddresses array
-param privateEndpointSubnetId string
-param virtualNetworkId string
+@description('Public IPv4 addresses let through the firewall when publicNetworkAccess is Enabled.')
+param allowedIpAddresses array
 
-var isPrivate = networkAccess == 'privateEndpoint'
+@description('Resource id of the Log Analytics workspace that receives the audit and diagnostic logs.')
+param logAnalyticsWorkspaceId string
+
+var publicEndpointOpen = publicNetworkAccess == 'Enabled'
+
+// Database-level audit action groups (accepted values of Azure's auditActionsAndGroups, as listed
+// for Set-AzSqlServerAudit -AuditActionGroup).
+var auditActionGroups = [
+  'SUCCESSFUL_DATABASE_AUTHENTICATION_GROUP'
+  'FAILED_DATABASE_AUTHENTICATION_GROUP'
+  'DATABASE_PRINCIPAL_CHANGE_GROUP'
+  'DATABASE_ROLE_MEMBER_CHANGE_GROUP'
+  'DATABASE_PERMISSION_CHANGE_GROUP'
+  'DATABASE_OBJECT_PERMISSION_CHANGE_GROUP'
+  'SCHEMA_OBJECT_PERMISSION_CHANGE_GROUP'
+  'SCHEMA_OBJECT_CHANGE_GROUP'
+  'DATABASE_OBJECT_CHANGE_GROUP'
+]
 
 resource server 'Microsoft.Sql/servers@2023-08-01' = {
   name: serverName
@@ -39,7 +68,7 @@ resource server 'Microsoft.Sql/servers@2023-08-01' = {
   properties: {
     version: '12.0'
     minimalTlsVersion: '1.2'
-    publicNetworkAccess: isPrivate ? 'Disabled' : 'Enabled'
+    publicNetworkAccess: publicNetworkAccess
     administrators: {
       administratorType: 'ActiveDirectory'
       azureADOnlyAuthentication: true
@@ -63,18 +92,9 @@ resource database 'Microsoft.Sql/servers/databases@2023-08-01' = {
   }
 }
 
-// 0.0.0.0 - 0.0.0.0 is Azure's rule for "Azure services": the Function App's outbound addresses are
-// not fixed on a serverless plan. Entra-only sign-in still applies to every caller.
-resource azureServices 'Microsoft.Sql/servers/firewallRules@2023-08-01' = if (!isPrivate) {
-  parent: server
-  name: 'AllowAllWindowsAzureIps'
-  properties: {
-    startIpAddress: '0.0.0.0'
-    endIpAddress: '0.0.0.0'
-  }
-}
-
-resource allowedAddresses 'Microsoft.Sql/servers/firewallRules@2023-08-01' = [for (address, index) in (isPrivate ? [] : firewallAllowedIpAddresses): {
+// One rule per listed address, only while the public endpoint is open. Entra-only sign-in still
+// applies to every caller.
+resource allowedAddresses 'Microsoft.Sql/servers/firewallRules@2023-08-01' = [for (address, index) in (publicEndpointOpen ? allowedIpAddresses : []): {
   parent: server
   name: 'allowed-${index}'
   properties: {
@@ -83,61 +103,68 @@ resource allowedAddresses 'Microsoft.Sql/servers/firewallRules@2023-08-01' = [fo
   }
 }]
 
-resource privateDnsZone 'Microsoft.Network/privateDnsZones@2020-06-01' = if (isPrivate) {
-  name: 'privatelink${environment().suffixes.sqlServerHostname}'
-  location: 'global'
-  tags: tags
+// --- Auditing and diagnostics -------------------------------------------------------------------
+
+resource masterDatabase 'Microsoft.Sql/servers/databases@2023-08-01' existing = {
+  parent: server
+  name: 'master'
 }
 
-resource privateDnsLink 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2020-06-01' = if (isPrivate) {
-  parent: privateDnsZone
-  name: 'bank2-vnet'
-  location: 'global'
+// Server audit records reach Log Analytics through this setting on master.
+resource auditDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'sql-security-audit'
+  scope: masterDatabase
   properties: {
-    registrationEnabled: false
-    virtualNetwork: {
-      id: virtualNetworkId
-    }
-  }
-}
-
-resource sqlPrivateEndpoint 'Microsoft.Network/privateEndpoints@2024-01-01' = if (isPrivate) {
-  name: 'pe-${serverName}'
-  location: location
-  tags: tags
-  properties: {
-    subnet: {
-      id: privateEndpointSubnetId
-    }
-    privateLinkServiceConnections: [
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
       {
-        name: 'sql'
-        properties: {
-          privateLinkServiceId: server.id
-          groupIds: [
-            'sqlServer'
-          ]
-        }
+        category: 'SQLSecurityAuditEvents'
+        enabled: true
       }
     ]
   }
 }
 
-resource sqlPrivateDnsGroup 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-01-01' = if (isPrivate) {
-  parent: sqlPrivateEndpoint
+resource auditing 'Microsoft.Sql/servers/auditingSettings@2023-08-01' = {
+  parent: server
   name: 'default'
   properties: {
-    privateDnsZoneConfigs: [
+    state: 'Enabled'
+    isAzureMonitorTargetEnabled: true
+    auditActionsAndGroups: auditActionGroups
+  }
+  dependsOn: [
+    auditDiagnostics
+  ]
+}
+
+// Bank 2's own operational logs (categories of "Supported logs for Microsoft.Sql/servers/
+// databases"): timeouts, blocking and deadlocks, the signals behind a batch that keeps failing.
+// Not Errors: an error's text can quote row values (error 2628 quotes the truncated value), and the
+// function's own logs already carry each store error's code.
+resource databaseDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'bank2-diagnostics'
+  scope: database
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
       {
-        name: 'sql'
-        properties: {
-          privateDnsZoneId: privateDnsZone.id
-        }
+        category: 'Timeouts'
+        enabled: true
+      }
+      {
+        category: 'Blocks'
+        enabled: true
+      }
+      {
+        category: 'Deadlocks'
+        enabled: true
       }
     ]
   }
 }
 
+output id string = server.id
 output fullyQualifiedDomainName string = server.properties.fullyQualifiedDomainName
 output serverName string = server.name
 output databaseName string = database.name

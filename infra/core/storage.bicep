@@ -1,5 +1,13 @@
-// The host storage account. The app's identity reaches it through Microsoft Entra (the
+// The host storage account. The app's host identity reaches it through Microsoft Entra (the
 // AzureWebJobsStorage__* settings); nothing in it is public.
+//
+// Network: no public endpoint in any deployment (publicNetworkAccess Disabled, firewall default
+// Deny, no trusted-service bypass), as in Microsoft's Flex Consumption quickstart with its virtual
+// network on (Azure-Samples/functions-quickstart-python-http-azd, infra/main.bicep). The app
+// reaches blob, queue and table (and on Elastic Premium the file content share) through private
+// endpoints (main.bicep). Nothing outside the virtual network needs this account: deployment
+// tools send the package to the app's deployment endpoint and the platform writes it into the
+// container (the quickstart above deploys to a closed account that way; not run here).
 //
 // Flex Consumption deploys the app package to a blob container with the identity, so shared-key
 // access is switched off. Elastic Premium runs the app from an Azure Files content share, and
@@ -21,6 +29,9 @@ param contentShareName string
 
 @description('Principal id of the identity the Functions host signs in with.')
 param dataPrincipalId string
+
+@description('Resource id of the Log Analytics workspace that receives the access logs.')
+param logAnalyticsWorkspaceId string
 
 var isFlex = hostingPlan == 'FlexConsumption'
 
@@ -48,10 +59,10 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     defaultToOAuthAuthentication: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: 'Disabled'
     networkAcls: {
-      bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      bypass: 'None'
+      defaultAction: 'Deny'
     }
   }
 }
@@ -67,6 +78,16 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   properties: {
     publicAccess: 'None'
   }
+}
+
+resource queues 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource tables 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: account
+  name: 'default'
 }
 
 resource files 'Microsoft.Storage/storageAccounts/fileServices@2023-05-01' = if (!isFlex) {
@@ -91,6 +112,60 @@ resource dataRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for r
   }
 }]
 
+// Who read, wrote or deleted what, per service (StorageRead/Write/Delete: the log categories of
+// the blob, queue, table and file services), to Log Analytics.
+var accessLogs = [
+  {
+    category: 'StorageRead'
+    enabled: true
+  }
+  {
+    category: 'StorageWrite'
+    enabled: true
+  }
+  {
+    category: 'StorageDelete'
+    enabled: true
+  }
+]
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'blob-access'
+  scope: blobs
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: accessLogs
+  }
+}
+
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'queue-access'
+  scope: queues
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: accessLogs
+  }
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'table-access'
+  scope: tables
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: accessLogs
+  }
+}
+
+resource fileDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (!isFlex) {
+  name: 'file-access'
+  scope: files
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: accessLogs
+  }
+}
+
+output id string = account.id
 output name string = account.name
 output deploymentContainerName string = deploymentContainerName
 output contentShareName string = contentShareName

@@ -6,9 +6,10 @@ this module resolves names the way Bicep scopes them: a string that is exactly t
 parameter, variable, resource or module of the file is that symbol; anything else is a literal.
 
 ``Template.instantiate`` evaluates what can be known before deployment: parameters (defaults
-or given), variables, conditionals, comparisons, ``union``, ``empty``, ``string``, ``max`` and
-module outputs. What only Azure knows (a resource's id, a client id, ``uniqueString``) stays a
-``Ref`` that prints as the Bicep expression, e.g. ``identity.properties.clientId``.
+or given), variables, conditionals, comparisons, ``union``, ``empty``, ``string``, ``max``,
+``[for item in array: ...]`` expressions inside values, and module outputs. What only Azure
+knows (a resource's id, a client id, ``uniqueString``) stays a ``Ref`` that prints as the Bicep
+expression, e.g. ``hostIdentity.properties.clientId`` or ``vnet.properties.subnets[1].id``.
 
 The parser ignores operator precedence, so the templates parenthesise every comparison and
 logical operator used inside a conditional; a template that forgot would evaluate wrongly here,
@@ -70,6 +71,8 @@ class Template:
     tree: dict[str, Any] = field(init=False)
     _variables: dict[str, Any] = field(init=False, default_factory=dict)
     _modules: dict[str, Template | None] = field(init=False, default_factory=dict)
+    # The items of the ``for`` expressions being evaluated, innermost last.
+    _loop_items: list[dict[str, Any]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.tree = parsed(self.path)
@@ -139,6 +142,10 @@ class Template:
                 return resource
         raise LookupError(f"{self.path.name}: resource {symbol!r} is not deployed")
 
+    def loop_items(self, symbol: str) -> Any:
+        """The array a resource loop (``[for item in array: {...}]``) iterates over, evaluated."""
+        return self.eval(_loop_array(self.tree["resources"][symbol]["config"]))
+
     def all_templates(self) -> Iterator[Template]:
         """This template and every module it deploys, recursively."""
         yield self
@@ -169,6 +176,9 @@ class Template:
     # --- expressions ---------------------------------------------------------------------------
 
     def symbol(self, name: str) -> tuple[str, Any] | None:
+        for items in reversed(self._loop_items):
+            if name in items:
+                return "item", items[name]
         if name in self.params:
             return "param", self.params[name]
         if name in self.tree.get("variables", {}):
@@ -185,6 +195,8 @@ class Template:
                 return self._operator(node["operator"])
             if set(node) == {"function"}:
                 return self._function(node["function"])
+            if set(node) == {"loop_type", "condition", "config"}:
+                return self._loop(node)
             return {self._key(key): self.eval(value) for key, value in node.items()}
         if isinstance(node, list):
             return [self.eval(item) for item in node]
@@ -230,6 +242,25 @@ class Template:
             else:
                 return Ref(".".join(parts))
         return value
+
+    def _loop(self, node: dict[str, Any]) -> Any:
+        """``[for item in array: value]`` (optionally ``if (condition)``) inside a value."""
+        loop_type, detail = node["loop_type"], node["loop_type"]["detail"]
+        array = self.eval(detail["array_name"]) if loop_type["type"] != "object" else None
+        if not isinstance(array, list):
+            return Ref("[for ...]")
+        values = []
+        for index, item in enumerate(array):
+            names = {detail["item_name"]: item}
+            if loop_type["type"] == "array_index":
+                names[detail["index_name"]] = index
+            self._loop_items.append(names)
+            try:
+                if node["condition"] is None or self.eval(node["condition"]) is True:
+                    values.append(self.eval(node["config"]))
+            finally:
+                self._loop_items.pop()
+        return values
 
     def _operator(self, operator: dict[str, Any]) -> Any:  # noqa: PLR0911
         kind, operands = operator["type"], operator["operands"]
@@ -336,7 +367,11 @@ def _flatten_path(operator: dict[str, Any]) -> list[str]:
             parts.append(f"<{inner['type']}>")
             return parts
         first = inner["operands"]["operand_1"]
-        parts.append(first if isinstance(first, str) else f"<{_describe(first)}>")
+        indexed = _index(first)
+        if indexed is not None:
+            parts.append(indexed)
+        else:
+            parts.append(first if isinstance(first, str) else f"<{_describe(first)}>")
         node = inner["operands"]["operand_2"]
     parts.append(node if isinstance(node, str) else f"<{_describe(node)}>")
     return parts
@@ -346,6 +381,17 @@ def _describe(node: Any) -> str:
     if isinstance(node, dict) and "function" in node:
         return f"{node['function']['type']}()"
     return type(node).__name__
+
+
+def _index(node: Any) -> str | None:
+    """``name[index]`` for an index accessor on a plain name with a literal index, else None."""
+    operator = node.get("operator") if isinstance(node, dict) else None
+    if not isinstance(operator, dict) or operator.get("type") != "index_accessor":
+        return None
+    name, index = operator["operands"]["operand_1"], operator["operands"]["operand_2"]
+    if isinstance(name, str) and isinstance(index, int | str) and not isinstance(index, bool):
+        return f"{name}[{index}]"
+    return None
 
 
 def walk(node: Any) -> Iterator[Any]:

@@ -26,6 +26,8 @@ REQUIRED: dict[str, Any] = {
 
 PLANS = ("FlexConsumption", "ElasticPremium")
 KAFKA_SECURITY = ("saslSsl", "eventHubs", "noAuthentication")
+# publicNetworkAccessForDevelopment: private (the default), and the development opt-out.
+NETWORK_ACCESS = ("Disabled", "ListedIpAddressesOnly")
 LOCAL_SETTINGS = ROOT / "local.settings.json.example"
 
 _variants = count()
@@ -35,10 +37,15 @@ def deploy(**parameters: Any) -> Template:
     return Template.instantiate(MAIN, REQUIRED | parameters)
 
 
+def module(main: Template, symbol: str) -> Template:
+    """A module main.bicep deploys in this variant (failing the test if it does not)."""
+    deployed = main.module(symbol)
+    assert deployed is not None, f"{symbol} is not deployed"
+    return deployed
+
+
 def function_app(main: Template) -> Template:
-    module = main.module("functionApp")
-    assert module is not None
-    return module
+    return module(main, "functionApp")
 
 
 def app_settings(main: Template) -> dict[str, Any]:

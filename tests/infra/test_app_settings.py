@@ -187,22 +187,48 @@ def test_no_plain_app_setting_holds_a_credential(plan: str) -> None:
             assert text == "" or text.startswith("@Microsoft.KeyVault(SecretUri="), name
 
 
-def test_bank2_url_signs_in_as_the_identity_with_no_password() -> None:
-    settings = app_settings(deploy())
-    url = settings["BANK2_URL"]
-    assert url == (
-        "mssql+pyodbc://server.properties.fullyQualifiedDomainName/bank2"
-        "?authentication=ActiveDirectoryMsi&client_id=identity.properties.clientId"
-    )
-    # The code's own parser, with the values Azure fills in at deployment.
-    concrete = url.replace(
+def _concrete(url: str, client_ids: dict[str, str]) -> str:
+    """The URL with the values Azure fills in at deployment."""
+    url = url.replace(
         "server.properties.fullyQualifiedDomainName", "sql-dev-abc.database.windows.net"
-    ).replace("identity.properties.clientId", "5b1f0c0e-0000-4000-8000-000000000001")
-    target = parse_mssql_url(concrete)
-    assert target.authentication is Authentication.MANAGED_IDENTITY
-    assert target.client_id == "5b1f0c0e-0000-4000-8000-000000000001"
-    assert target.password is None
-    assert target.database == "bank2"
+    )
+    for placeholder, client_id in client_ids.items():
+        url = url.replace(placeholder, client_id)
+    return url
+
+
+CLIENT_IDS = {
+    "customersIdentity.properties.clientId": "5b1f0c0e-0000-4000-8000-000000000001",
+    "paymentsIdentity.properties.clientId": "5b1f0c0e-0000-4000-8000-000000000002",
+}
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_each_function_signs_in_to_bank2_as_its_own_identity_with_no_password(
+    plan: str,
+) -> None:
+    settings = app_settings(deploy(hostingPlan=plan))
+    # The customer projection (BANK2_URL) and the payment processor (PAYMENTS_DB_URL, which the
+    # payment processor prefers to BANK2_URL) reach the same database on connections of their
+    # own, each as the identity whose contained user holds that function's grants only.
+    expected = {
+        "BANK2_URL": "customersIdentity.properties.clientId",
+        "PAYMENTS_DB_URL": "paymentsIdentity.properties.clientId",
+    }
+    for setting, client_id in expected.items():
+        url = settings[setting]
+        assert url == (
+            "mssql+pyodbc://server.properties.fullyQualifiedDomainName/bank2"
+            f"?authentication=ActiveDirectoryMsi&client_id={client_id}"
+        ), setting
+        # The code's own parser, with the values Azure fills in at deployment.
+        target = parse_mssql_url(_concrete(url, CLIENT_IDS))
+        assert target.authentication is Authentication.MANAGED_IDENTITY
+        assert target.client_id == CLIENT_IDS[client_id]
+        assert target.password is None
+        assert target.database == "bank2"
+    # The host's identity, not a function's, is the default azure-identity signs in with.
+    assert settings["AZURE_CLIENT_ID"] == "hostIdentity.properties.clientId"
     assert isinstance(settings["AZURE_CLIENT_ID"], Ref)
 
 

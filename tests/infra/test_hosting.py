@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tests.infra.bicep import MAIN, allowed_values
-from tests.infra.deployment import PLANS, app_settings, deploy, plan, site
+from tests.infra.deployment import NETWORK_ACCESS, PLANS, app_settings, deploy, module, plan, site
 
 
 @pytest.mark.parametrize("hosting_plan", PLANS)
-def test_the_app_is_a_linux_function_app_with_only_the_user_assigned_identity(
+def test_the_app_is_a_linux_function_app_with_only_user_assigned_identities(
     hosting_plan: str,
 ) -> None:
     main = deploy(hostingPlan=hosting_plan)
     app = site(main)
     assert app.body["kind"] == "functionapp,linux"
     assert plan(main).body["properties"]["reserved"] is True  # a Linux plan
+    # The host's identity and each function's database identity; no system-assigned one.
     assert app.body["identity"] == {
         "type": "UserAssigned",
-        "userAssignedIdentities": {"identity.id": {}},
+        "userAssignedIdentities": {
+            "hostIdentity.id": {},
+            "customersIdentity.id": {},
+            "paymentsIdentity.id": {},
+        },
     }
     properties = app.body["properties"]
-    assert properties["keyVaultReferenceIdentity"] == "identity.id"
+    # The platform resolves Key Vault references as the host, never as a function's identity.
+    assert properties["keyVaultReferenceIdentity"] == "hostIdentity.id"
     assert properties["httpsOnly"] is True
     assert properties["siteConfig"]["minTlsVersion"] == "1.2"
     assert properties["siteConfig"]["scmMinTlsVersion"] == "1.2"
@@ -45,7 +53,7 @@ def test_flex_consumption_is_the_default_and_runs_python_from_function_app_confi
     assert config["deployment"]["storage"]["type"] == "blobContainer"
     assert config["deployment"]["storage"]["authentication"] == {
         "type": "UserAssignedIdentity",
-        "userAssignedIdentityResourceId": "identity.id",
+        "userAssignedIdentityResourceId": "hostIdentity.id",
     }
     # Flex Consumption's lowest accepted maximum is 40; the Kafka scaler caps at partitions.
     assert config["scaleAndConcurrency"]["maximumInstanceCount"] == 40
@@ -109,28 +117,29 @@ def test_flex_consumption_scales_past_the_partitions_only_up_to_its_own_floor() 
 
 
 @pytest.mark.parametrize("hosting_plan", PLANS)
-def test_host_storage_is_reached_with_the_identity(hosting_plan: str) -> None:
+def test_host_storage_is_reached_with_the_host_identity(hosting_plan: str) -> None:
     settings = app_settings(deploy(hostingPlan=hosting_plan))
     assert "AzureWebJobsStorage" not in settings  # no connection string
     assert settings["AzureWebJobsStorage__accountName"] == "account.name"
     assert settings["AzureWebJobsStorage__credential"] == "managedidentity"
-    assert settings["AzureWebJobsStorage__clientId"] == "identity.properties.clientId"
+    assert settings["AzureWebJobsStorage__clientId"] == "hostIdentity.properties.clientId"
 
 
 @pytest.mark.parametrize("hosting_plan", PLANS)
-def test_application_insights_ingestion_is_entra_authenticated_as_the_identity(
+def test_application_insights_ingestion_is_entra_authenticated_as_the_host_identity(
     hosting_plan: str,
 ) -> None:
     settings = app_settings(deploy(hostingPlan=hosting_plan))
     assert (
         settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]
-        == "ClientId=identity.properties.clientId;Authorization=AAD"
+        == "ClientId=hostIdentity.properties.clientId;Authorization=AAD"
     )
     assert (
         settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]
         == "applicationInsights.properties.ConnectionString"
     )
-    assert settings["AZURE_CLIENT_ID"] == "identity.properties.clientId"
+    # adapters/telemetry.py signs in for ingestion as AZURE_CLIENT_ID.
+    assert settings["AZURE_CLIENT_ID"] == "hostIdentity.properties.clientId"
 
 
 def test_elastic_premium_reads_its_content_share_connection_from_key_vault() -> None:
@@ -146,25 +155,30 @@ def test_elastic_premium_reads_its_content_share_connection_from_key_vault() -> 
     assert share.body["name"] == settings["WEBSITE_CONTENTSHARE"]
 
 
-@pytest.mark.parametrize("hosting_plan", PLANS)
-def test_a_private_bank2_puts_the_app_in_the_virtual_network(hosting_plan: str) -> None:
-    main = deploy(hostingPlan=hosting_plan, sqlNetworkAccess="privateEndpoint")
+@pytest.mark.parametrize(
+    ("hosting_plan", "network"), list(itertools.product(PLANS, NETWORK_ACCESS))
+)
+def test_every_deployment_puts_the_app_in_the_virtual_network(
+    hosting_plan: str, network: str
+) -> None:
+    main = deploy(hostingPlan=hosting_plan, publicNetworkAccessForDevelopment=network)
     properties = site(main).body["properties"]
-    assert str(properties["virtualNetworkSubnetId"]).startswith("vnet.properties.")
-    network = main.module("network")
-    assert network is not None
-    (vnet,) = network.resources("Microsoft.Network/virtualNetworks")
-    app_subnet = vnet.body["properties"]["subnets"][0]
+    vnet = module(main, "network")
+    assert properties["virtualNetworkSubnetId"] == vnet.output("appSubnetId")
+    (virtual_network,) = vnet.resources("Microsoft.Network/virtualNetworks")
+    app_subnet, endpoint_subnet = virtual_network.body["properties"]["subnets"]
+    assert vnet.output("appSubnetId") == "vnet.properties.subnets[0].id"
+    assert vnet.output("privateEndpointSubnetId") == "vnet.properties.subnets[1].id"
+    assert endpoint_subnet["properties"]["privateEndpointNetworkPolicies"] == "Disabled"
     delegation = app_subnet["properties"]["delegations"][0]["properties"]["serviceName"]
     if hosting_plan == "FlexConsumption":
+        # Flex Consumption's documented delegation; it routes all traffic through the network.
         assert delegation == "Microsoft.App/environments"
         assert properties["siteConfig"]["vnetRouteAllEnabled"] is None
+        assert properties["vnetContentShareEnabled"] is None
     else:
+        # Linux Elastic Premium reaches the private Key Vault (references) and its content share
+        # only with its traffic routed through the network.
         assert delegation == "Microsoft.Web/serverFarms"
         assert properties["siteConfig"]["vnetRouteAllEnabled"] is True
-
-
-def test_a_public_bank2_needs_no_virtual_network() -> None:
-    main = deploy()
-    assert main.module("network") is None
-    assert site(main).body["properties"]["virtualNetworkSubnetId"] is None
+        assert properties["vnetContentShareEnabled"] is True

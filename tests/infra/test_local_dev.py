@@ -12,7 +12,7 @@ import ast
 import fnmatch
 import re
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from compose_spec import PyCompose
@@ -23,6 +23,8 @@ from tests.infra.deployment import local_settings
 
 COMPOSE = ROOT / "compose.yaml"
 FUNCIGNORE = ROOT / ".funcignore"
+# Where the example's BANK2_URL wants the password you chose for the container.
+PASSWORD_PLACEHOLDER = "<BANK2_SA_PASSWORD>"  # noqa: S105 - a placeholder, no password
 
 
 def _compose() -> dict[str, Any]:
@@ -37,10 +39,10 @@ def _services() -> dict[str, Any]:
     return services
 
 
-def _default(value: str) -> str:
-    """The value of a Compose ``${NAME:-default}`` interpolation when NAME is unset."""
-    match = re.fullmatch(r"\$\{\w+:-(.*)\}", value)
-    return match.group(1) if match else value
+def _required_variable(value: str) -> tuple[str, str] | None:
+    """(NAME, error message) of a Compose ``${NAME:?message}`` interpolation, else None."""
+    match = re.fullmatch(r"\$\{(\w+):\?([^}]+)\}", value)
+    return (match.group(1), match.group(2)) if match else None
 
 
 def test_compose_is_valid_and_runs_kafka_sql_server_and_azurite() -> None:
@@ -103,18 +105,39 @@ def test_the_function_and_the_producer_reach_the_advertised_host_listener() -> N
     assert local_settings()["KAFKA_AUTHENTICATION_MODE"] == "NotSet"
 
 
-def test_bank2_url_names_the_container_database_with_its_sa_password() -> None:
+@pytest.mark.parametrize("service", ["sqlserver", "bank2-database"])
+def test_the_sa_password_comes_only_from_the_environment(service: str) -> None:
+    # ${BANK2_SA_PASSWORD:?...}: Compose refuses to start without it and has no default to fall
+    # back on, so no password is written in the repository.
+    value = _services()[service]["environment"]["MSSQL_SA_PASSWORD"]
+    required = _required_variable(value)
+    assert required is not None, value
+    name, message = required
+    assert name == "BANK2_SA_PASSWORD"
+    assert "BANK2_SA_PASSWORD" in message
+
+
+def test_no_sql_server_password_is_written_in_the_local_files() -> None:
+    compose = COMPOSE.read_text()
+    # Every mention of the variable is the required form; no ${...:-default} or ${...-default}.
+    assert not re.search(r"\$\{BANK2_SA_PASSWORD:?[-=]", compose)
+    assert compose.count("${BANK2_SA_PASSWORD:?") == 2  # sqlserver and bank2-database
     url = local_settings()["BANK2_URL"]
+    # The example names where the password goes; it holds none.
+    assert urlsplit(url).password == PASSWORD_PLACEHOLDER
+
+
+def test_bank2_url_names_the_container_database_once_the_password_is_filled_in() -> None:
+    # A password SQL Server accepts, with characters a URL must percent-encode.
+    chosen = "Pick-y0ur-own@local:pw/%"
+    url = local_settings()["BANK2_URL"].replace(PASSWORD_PLACEHOLDER, quote(chosen, safe=""))
     target = parse_mssql_url(url)
     assert target.authentication is Authentication.SQL_LOGIN
     assert (target.server, target.port, target.database) == ("localhost", 1433, "bank2")
     assert target.trust_server_certificate == "yes"  # the container's self-signed certificate
-    services = _services()
-    password = _default(services["sqlserver"]["environment"]["MSSQL_SA_PASSWORD"])
     assert target.user == "sa"
-    assert target.password == password == unquote(urlsplit(url).password or "")
-    assert _default(services["bank2-database"]["environment"]["MSSQL_SA_PASSWORD"]) == password
-    create = " ".join(services["bank2-database"]["command"])
+    assert target.password == chosen
+    create = " ".join(_services()["bank2-database"]["command"])
     assert f"CREATE DATABASE {target.database}" in create
 
 

@@ -1,11 +1,14 @@
-"""Bank 2 (Azure SQL), Key Vault, storage and Application Insights, as deployed."""
+"""Bank 2 (Azure SQL), Key Vault, storage and Application Insights, as deployed: sign-in,
+roles, identities and diagnostic settings. The network is in test_network.py."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
 from tests.infra.bicep import MAIN, Resource, Template, allowed_values
-from tests.infra.deployment import PLANS, deploy
+from tests.infra.deployment import PLANS, deploy, function_app
 
 KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
 KEY_VAULT_SECRETS_OFFICER = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
@@ -49,12 +52,13 @@ def _grants(template: Template) -> list[tuple[str, str, str]]:
     return grants
 
 
+HOST = "hostIdentity.properties.principalId"
+
+
 def _role_ids(template: Template) -> list[str]:
-    """The roles a template grants, each to the app's identity."""
+    """The roles a template grants, each to the app's host identity."""
     grants = _grants(template)
-    assert {(p, t) for p, t, _ in grants} == {
-        ("identity.properties.principalId", "ServicePrincipal")
-    }
+    assert {(p, t) for p, t, _ in grants} == {(HOST, "ServicePrincipal")}
     return [role for _, _, role in grants]
 
 
@@ -90,42 +94,42 @@ def test_the_bank2_database_is_created_on_that_server() -> None:
     assert sql.output("databaseName") == "database.name"
 
 
-def test_public_access_admits_azure_services_and_the_listed_addresses_only() -> None:
-    main = deploy(sqlFirewallAllowedIpAddresses=["203.0.113.7"], sqlClientIpAddress="198.51.100.4")
-    sql = _module(main, "sql")
-    assert _one(sql, "Microsoft.Sql/servers").body["properties"]["publicNetworkAccess"] == "Enabled"
-    rules = list(sql.resources("Microsoft.Sql/servers/firewallRules"))
-    azure = [r for r in rules if not r.loop]
-    assert [r.body for r in azure] == [
-        {
-            "name": "AllowAllWindowsAzureIps",
-            # Azure's notation for "Azure services", not a listening address.
-            "properties": {"startIpAddress": "0.0.0.0", "endIpAddress": "0.0.0.0"},  # noqa: S104
-        }
+@pytest.mark.parametrize("plan", PLANS)
+def test_sql_audits_sign_ins_and_privilege_changes_to_log_analytics_without_statement_text(
+    plan: str,
+) -> None:
+    sql = _module(deploy(hostingPlan=plan), "sql")
+    auditing = _one(sql, "Microsoft.Sql/servers/auditingSettings")
+    assert auditing.body["name"] == "default"
+    properties = auditing.body["properties"]
+    assert properties["state"] == "Enabled"
+    assert properties["isAzureMonitorTargetEnabled"] is True
+    groups = set(properties["auditActionsAndGroups"])
+    assert {
+        "SUCCESSFUL_DATABASE_AUTHENTICATION_GROUP",
+        "FAILED_DATABASE_AUTHENTICATION_GROUP",
+        "DATABASE_PRINCIPAL_CHANGE_GROUP",
+        "DATABASE_ROLE_MEMBER_CHANGE_GROUP",
+        "DATABASE_PERMISSION_CHANGE_GROUP",
+        "DATABASE_OBJECT_PERMISSION_CHANGE_GROUP",
+        "SCHEMA_OBJECT_PERMISSION_CHANGE_GROUP",
+    } <= groups
+    # Statement text can carry contacts' names and phones: no batch or statement groups.
+    assert not {g for g in groups if g.startswith("BATCH_") or "ACCESS" in g}
+    # Audit records reach Log Analytics through the master database's diagnostic setting.
+    assert auditing.body["dependsOn"] == ["auditDiagnostics"]
+    (master,) = [
+        spec
+        for symbol, spec in sql.tree["resources"].items()
+        if spec.get("existing") and spec["type"] == "Microsoft.Sql/servers/databases"
     ]
-    assert sql.params["firewallAllowedIpAddresses"] == ["203.0.113.7", "198.51.100.4"]
-    assert not list(sql.resources("Microsoft.Network/privateEndpoints"))
-
-
-def test_private_access_closes_the_public_endpoint_and_adds_a_private_endpoint() -> None:
-    sql = _module(deploy(sqlNetworkAccess="privateEndpoint"), "sql")
-    server = _one(sql, "Microsoft.Sql/servers")
-    assert server.body["properties"]["publicNetworkAccess"] == "Disabled"
-    assert not list(sql.resources("Microsoft.Sql/servers/firewallRules"))
-    endpoint = _one(sql, "Microsoft.Network/privateEndpoints")
-    (connection,) = endpoint.body["properties"]["privateLinkServiceConnections"]
-    assert connection["properties"]["groupIds"] == ["sqlServer"]
-    assert connection["properties"]["privateLinkServiceId"] == "server.id"
-    zone = _one(sql, "Microsoft.Network/privateDnsZones")
-    assert zone.body["name"] == "privatelink${environment().suffixes.sqlServerHostname}"
-    assert _one(sql, "Microsoft.Network/privateDnsZones/virtualNetworkLinks")
-    assert _one(sql, "Microsoft.Network/privateEndpoints/privateDnsZoneGroups")
+    assert master["config"]["name"] == "master"
 
 
 # --- Key Vault ------------------------------------------------------------------------------
 
 
-def test_key_vault_uses_rbac_and_the_identity_may_only_read_secrets() -> None:
+def test_key_vault_uses_rbac_and_the_host_identity_may_only_read_secrets() -> None:
     keyvault = _module(deploy(), "keyVault")
     properties = _one(keyvault, "Microsoft.KeyVault/vaults").body["properties"]
     assert properties["enableRbacAuthorization"] is True
@@ -140,7 +144,7 @@ def test_the_operator_may_be_allowed_to_write_the_secrets_and_nobody_else() -> N
     keyvault = _module(deploy(secretsOfficerPrincipalId=operator), "keyVault")
     assert sorted(_grants(keyvault)) == sorted(
         [
-            ("identity.properties.principalId", "ServicePrincipal", KEY_VAULT_SECRETS_USER),
+            (HOST, "ServicePrincipal", KEY_VAULT_SECRETS_USER),
             (operator, "User", KEY_VAULT_SECRETS_OFFICER),
         ]
     )
@@ -189,9 +193,75 @@ def test_application_insights_refuses_key_based_ingestion() -> None:
     assert _role_ids(monitoring) == [MONITORING_METRICS_PUBLISHER]
 
 
-def test_one_identity_is_created_and_the_function_app_uses_it() -> None:
+# --- Identities ---------------------------------------------------------------------------
+
+IDENTITIES = {"hostIdentity", "customersIdentity", "paymentsIdentity"}
+
+
+def test_three_identities_are_created_one_for_the_host_and_one_per_function() -> None:
     main = deploy()
-    (identity,) = main.resources("Microsoft.ManagedIdentity/userAssignedIdentities")
-    assert identity.symbol == "identity"
-    assert main.output("FUNCTION_IDENTITY_NAME") == "identity.name"
-    assert main.output("FUNCTION_IDENTITY_CLIENT_ID") == "identity.properties.clientId"
+    identities = {
+        r.symbol: r.body["name"]
+        for r in main.resources("Microsoft.ManagedIdentity/userAssignedIdentities")
+    }
+    assert set(identities) == IDENTITIES
+    assert identities["hostIdentity"].startswith("id-host-")
+    assert identities["customersIdentity"].startswith("id-customers-")
+    assert identities["paymentsIdentity"].startswith("id-payments-")
+    # The post-deployment script creates one contained database user per function identity.
+    assert main.output("CUSTOMERS_IDENTITY_NAME") == "customersIdentity.name"
+    assert main.output("PAYMENTS_IDENTITY_NAME") == "paymentsIdentity.name"
+    assert main.output("CUSTOMERS_IDENTITY_CLIENT_ID") == "customersIdentity.properties.clientId"
+    assert main.output("PAYMENTS_IDENTITY_CLIENT_ID") == "paymentsIdentity.properties.clientId"
+    assert main.output("HOST_IDENTITY_CLIENT_ID") == "hostIdentity.properties.clientId"
+    assert "FUNCTION_IDENTITY_NAME" not in main.tree["outputs"]
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_only_the_host_identity_holds_azure_roles(plan: str) -> None:
+    # The functions' database identities get nothing in Azure: not storage, not Key Vault, not
+    # Application Insights. Their only right is their database user's grants.
+    operator = "99999999-8888-7777-6666-555555555555"
+    main = deploy(hostingPlan=plan, secretsOfficerPrincipalId=operator)
+    principals = {
+        principal for template in main.all_templates() for principal, _, _ in _grants(template)
+    }
+    assert principals == {HOST, operator}
+
+
+# --- Diagnostic settings ----------------------------------------------------------------------
+
+
+def _diagnostics(template: Template) -> dict[str, tuple[Any, list[str]]]:
+    """Scope -> (workspace, log categories) of every diagnostic setting a template deploys."""
+    settings: dict[str, tuple[Any, list[str]]] = {}
+    for setting in template.resources("Microsoft.Insights/diagnosticSettings"):
+        properties = setting.body["properties"]
+        categories = [log["category"] for log in properties["logs"] if log["enabled"] is True]
+        settings[setting.body["scope"]] = (properties["workspaceId"], categories)
+    return settings
+
+
+STORAGE_LOGS = ["StorageRead", "StorageWrite", "StorageDelete"]
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_every_resource_sends_its_logs_to_the_log_analytics_workspace(plan: str) -> None:
+    main = deploy(hostingPlan=plan)
+    workspace = _module(main, "monitoring").output("logAnalyticsWorkspaceId")
+    assert workspace == "logAnalytics.id"
+    expected = {
+        "sql": {
+            "masterDatabase": ["SQLSecurityAuditEvents"],  # the server audit
+            # Operational signals only: an error's text can quote row values.
+            "database": ["Timeouts", "Blocks", "Deadlocks"],
+        },
+        "keyVault": {"vault": ["AuditEvent"]},
+        "storage": {"blobs": STORAGE_LOGS, "queues": STORAGE_LOGS, "tables": STORAGE_LOGS}
+        | ({} if plan == "FlexConsumption" else {"files": STORAGE_LOGS}),
+        "functionApp": {"site": ["FunctionAppLogs"]},
+    }
+    for symbol, scopes in expected.items():
+        diagnostics = _diagnostics(_module(main, symbol))
+        assert diagnostics == {scope: (workspace, logs) for scope, logs in scopes.items()}, symbol
+    assert function_app(main).params["logAnalyticsWorkspaceId"] == workspace
