@@ -81,6 +81,11 @@ param kafkaCustomersTopic string = 'customers'
 @description('Consumer group; also the key of the offsets stored in Bank 2.')
 param kafkaConsumerGroup string = 'telesales-contacts'
 
+@description('Messages per batch (host.json extensions.kafka.maxBatchSize, overridden by an app setting). The extension bounds a batch by count only: its bytes are at most this times the topic\'s max.message.bytes, and the host and worker hold several copies (README, "Batch memory"). 500 suits a topic whose max.message.bytes is 64 KiB; with 1 MiB messages (Event Hubs\' limit) choose 16 to 64.')
+@minValue(1)
+@maxValue(500)
+param kafkaMaxBatchSize int = 500
+
 @allowed([
   'saslSsl'
   'eventHubs'
@@ -423,6 +428,8 @@ var applicationSettings = {
   KAFKA_PASSWORD: kafkaUsesCredentials ? kafkaPasswordReference : ''
   KAFKA_DEAD_LETTER_TOPIC: kafkaDeadLetterTopic
   KAFKA_DEAD_LETTER_VALUE: kafkaDeadLetterValue
+  // host.json values can be overridden per deployment by AzureFunctionsJobHost__<path> settings.
+  AzureFunctionsJobHost__extensions__kafka__maxBatchSize: string(kafkaMaxBatchSize)
   // ODBC Driver 18 signs in as the customer function's identity (its client id); no password.
   BANK2_URL: 'mssql+pyodbc://${sql.outputs.fullyQualifiedDomainName}/${bank2DatabaseName}?authentication=ActiveDirectoryMsi&client_id=${customersIdentity.properties.clientId}'
   BANK2_REMOVAL_MARKER_RETENTION_DAYS: string(bank2RemovalMarkerRetentionDays)

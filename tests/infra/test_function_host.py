@@ -9,6 +9,7 @@ import tomllib
 from packaging.specifiers import SpecifierSet
 
 from tests.infra.bicep import MAIN, ROOT, allowed_values
+from tests.infra.deployment import app_settings, deploy
 
 HOST = json.loads((ROOT / "host.json").read_text())
 
@@ -70,3 +71,27 @@ def test_deployable_python_versions_are_ones_the_project_and_its_library_support
     requirements = (ROOT / "requirements.txt").read_text()
     # azure-functions 2.x needs Python 3.13; the deployed requirement stays on 1.x.
     assert re.search(r"^azure-functions>=1\.\d+,<2$", requirements, re.MULTILINE)
+
+
+# --- batch memory (README, "Batch memory") -----------------------------------------------------
+
+
+def test_what_an_instance_buffers_besides_its_batch_is_bounded() -> None:
+    kafka = HOST["extensions"]["kafka"]
+    # One batch waits while one runs; librdkafka prefetches at most 16 MiB (its default: 64).
+    assert kafka["executorChannelCapacity"] == 1
+    assert kafka["queuedMaxMessagesKbytes"] <= 16384
+
+
+def test_each_deployment_can_size_its_batches_for_its_topic_s_message_size() -> None:
+    default = app_settings(deploy())
+    assert default["AzureFunctionsJobHost__extensions__kafka__maxBatchSize"] == str(
+        HOST["extensions"]["kafka"]["maxBatchSize"]
+    )
+    small = app_settings(deploy(kafkaMaxBatchSize=16))
+    assert small["AzureFunctionsJobHost__extensions__kafka__maxBatchSize"] == "16"
+
+
+def test_the_local_customer_topic_caps_its_messages_at_64_kib() -> None:
+    compose = (ROOT / "compose.yaml").read_text()
+    assert "--config max.message.bytes=65536" in compose
