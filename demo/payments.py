@@ -67,10 +67,11 @@ _REJECTIONS = (
     "card expired",
     "invalid cvv",
     "invalid card holder name",
+    "invalid amount",
     "the amount must be greater than 1",
     "you dont have limit for this transaction",
 )
-_UNANSWERABLE = ("malformed_json", "invalid_transaction_id", "invalid_amount")
+_UNANSWERABLE = ("malformed_json", "invalid_transaction_id", "invalid_account_id")
 APPROVED = "approved"
 
 
@@ -177,7 +178,7 @@ class TransactionStreamGenerator:
         elif reason == "invalid_transaction_id":
             value = json.dumps({"account_id": "acc-1", "amount": "10.00"}).encode()
         else:
-            value = json.dumps({"id": key, "account_id": "acc-1", "amount": "ten"}).encode()
+            value = json.dumps({"id": key, "amount": "10.00"}).encode()
         partition = self._rng.randrange(self._partitions)
         return GeneratedTransaction(partition, key.encode(), value, None, unanswerable=reason)
 
@@ -223,6 +224,8 @@ class TransactionStreamGenerator:
         return cvv
 
     def _amount(self, outcome: str) -> str:
+        if outcome == "invalid amount":  # JSON as it is sent: text or a number in exponent form
+            return self._rng.choice(('"ten"', '"1,000.00"', '"10,50"', "1e3", '"10.005"'))
         if outcome == "the amount must be greater than 1":
             text = self._rng.choice(("0.99", "0.50", "0", "-10.00"))
         elif outcome == "you dont have limit for this transaction":

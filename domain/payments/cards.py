@@ -51,8 +51,9 @@ class CardCheck:
 def check_card(card: Card, today: date) -> CardCheck:
     """Check a card on ``today``'s date, rule by rule in the gateway's order; the first fails."""
     digits = card_digits(card.number)
-    brand = brand_of(digits) if digits is not None and luhn_valid(digits) else None
-    if digits is None or brand is None:
+    # The brand first: it checks the length, so the Luhn sum never runs over a megabyte of digits.
+    brand = brand_of(digits) if digits is not None else None
+    if digits is None or brand is None or not luhn_valid(digits):
         return CardCheck(None, ErrorMessage.INVALID_CARD_NUMBER)
     return CardCheck(CardSummary(brand, digits[-4:]), _first_broken_rule(card, brand, today))
 

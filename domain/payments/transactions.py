@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from domain.payments.cards import Card, CardSummary, check_card
 from domain.payments.messages import ErrorMessage, PaymentRejectReason
-from domain.payments.money import amount_error
+from domain.payments.money import amount_error, kept_amount
 
 
 class Status(StrEnum):
@@ -19,11 +19,15 @@ class Status(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Transaction:
-    """A payment to decide. ``amount`` is money (see ``domain.payments.money``)."""
+    """A payment to decide.
+
+    ``amount`` is money (see ``domain.payments.money``), or None when the message's amount is no
+    amount of money: the transaction is still answered, rejected with ``INVALID_AMOUNT``.
+    """
 
     id: str
     account_id: str
-    amount: Decimal
+    amount: Decimal | None
     card: Card = field(repr=False)
 
 
@@ -45,11 +49,14 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """A transaction's outcome with everything about it that may be kept."""
+    """A transaction's outcome with everything about it that may be kept.
+
+    ``amount`` is None when there was no amount of money to keep (see ``kept_amount``).
+    """
 
     transaction_id: str
     account_id: str
-    amount: Decimal
+    amount: Decimal | None
     error: ErrorMessage | None
     card: CardSummary | None  # None when the card number is not a valid one
 
@@ -67,4 +74,5 @@ def decide(transaction: Transaction, today: date) -> Decision:
     """Card rules first, then the amount; ``today`` is the date the card's expiry is judged on."""
     card = check_card(transaction.card, today)
     error = card.error or amount_error(transaction.amount)
-    return Decision(transaction.id, transaction.account_id, transaction.amount, error, card.summary)
+    amount = kept_amount(transaction.amount)
+    return Decision(transaction.id, transaction.account_id, amount, error, card.summary)

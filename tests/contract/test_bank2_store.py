@@ -6,9 +6,8 @@ configured) against a fresh database on the real server.
 
 from __future__ import annotations
 
-import traceback
-
 import threading
+import traceback
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 

@@ -50,6 +50,7 @@ class Setup:
     url: str  # the owner's
     function: Account
     telesales: Account
+    replacements: dict[str, str]  # the script's placeholders and the names used here
 
 
 def random_account() -> Account:
@@ -104,16 +105,14 @@ def setup() -> Iterator[Setup]:
             try:
                 for account in (function, telesales):
                     create_user(admin, account)
-                run_script(
-                    admin,
-                    {
-                        "'bank2_function'@'%'": function.sql,
-                        "'telesales_reader'@'%'": telesales.sql,
-                        "`telesales_function`": f"`{function_role}`",
-                        "`telesales`": f"`{telesales_role}`",
-                    },
-                )
-                yield Setup(url, function, telesales)
+                replacements = {
+                    "'bank2_function'@'%'": function.sql,
+                    "'telesales_reader'@'%'": telesales.sql,
+                    "`telesales_function`": f"`{function_role}`",
+                    "`telesales`": f"`{telesales_role}`",
+                }
+                run_script(admin, replacements)
+                yield Setup(url, function, telesales, replacements)
             finally:
                 cursor.execute(f"DROP USER IF EXISTS {function.sql}, {telesales.sql}")
                 cursor.execute(f"DROP ROLE IF EXISTS {function_role}, {telesales_role}")
@@ -216,4 +215,67 @@ def test_telesales_read_the_view_and_nothing_else(setup: Setup) -> None:
 
 
 def test_the_function_account_decides_payments(setup: Setup) -> None:
+    # Twice the same id in a batch, then the batch again: the duplicates need no UPDATE.
     assert decide_one_transaction(as_account(setup.url, setup.function)) == "approved"
+    assert decide_one_transaction(as_account(setup.url, setup.function)) == "approved"
+
+
+OUTCOME_CHANGES = [
+    "UPDATE transactions SET status = 'approved', error_message = NULL",
+    "UPDATE transactions SET amount = 1.00",
+    "UPDATE transactions SET error_message = 'card expired'",
+    "UPDATE transactions SET id = 'tx-2' WHERE id = 'tx-1'",  # an outcome moved to another id
+    "DELETE FROM transactions",
+    (
+        "REPLACE INTO transactions (id, account_id, amount, status, created_at, updated_at)"
+        " VALUES ('tx-1', 'a', 1.00, 'approved', NOW(), NOW())"
+    ),
+    (
+        "INSERT INTO transactions (id, account_id, amount, status, created_at, updated_at)"
+        " VALUES ('tx-1', 'a', 1.00, 'approved', NOW(), NOW())"
+        " ON DUPLICATE KEY UPDATE status = 'approved', error_message = NULL"
+    ),
+]
+
+
+def rejected_outcome(setup: Setup) -> None:
+    """A stored rejection the function's account then tries to change, as the owner writes it."""
+    with connect(setup.url) as owner:
+        owner.cursor().execute(
+            "INSERT INTO transactions (id, account_id, amount, status, error_message,"
+            " created_at, updated_at) VALUES ('tx-1', 'acc-1', 5000.00, 'rejected',"
+            " 'you dont have limit for this transaction', NOW(6), NOW(6))"
+        )
+
+
+def stored_outcome(setup: Setup) -> tuple[Any, ...]:
+    with connect(setup.url) as owner:
+        cursor = owner.cursor()
+        cursor.execute("SELECT id, amount, status, error_message FROM transactions")
+        return tuple(cursor.fetchall())
+
+
+@pytest.mark.parametrize("sql", OUTCOME_CHANGES)
+def test_the_database_refuses_the_function_account_any_change_to_an_outcome(
+    setup: Setup, sql: str
+) -> None:
+    rejected_outcome(setup)
+    before = stored_outcome(setup)
+    with connect(setup.url, setup.function) as connection:
+        assert denied(connection, sql)
+    assert stored_outcome(setup) == before
+
+
+def test_running_the_script_again_takes_back_an_update_granted_on_transactions(
+    setup: Setup,
+) -> None:
+    # Earlier versions of the script granted UPDATE (for ON DUPLICATE KEY UPDATE).
+    role = setup.replacements["`telesales_function`"]
+    with connect(setup.url) as admin:
+        admin.cursor().execute(f"GRANT UPDATE ON transactions TO {role}")
+        run_script(admin, setup.replacements)
+    rejected_outcome(setup)
+    with connect(setup.url, setup.function) as connection:
+        assert denied(connection, "UPDATE transactions SET status = 'approved'")
+    # tx-1 is answered with its stored outcome, and the function still works.
+    assert decide_one_transaction(as_account(setup.url, setup.function)) == "rejected"

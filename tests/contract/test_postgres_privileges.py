@@ -228,3 +228,34 @@ def test_the_script_refuses_to_run_on_a_wrong_role(
 def test_the_function_decides_payments_with_its_own_login(owner_url: str, logins: Logins) -> None:
     function_url = as_login(owner_url, logins.function, logins.password)
     assert decide_one_transaction(function_url) == "approved"
+
+
+OUTCOME_CHANGES = [
+    "UPDATE transactions SET status = 'approved', error_message = NULL",
+    "UPDATE transactions SET amount = 1.00",
+    "UPDATE transactions SET error_message = 'card expired'",
+    "UPDATE transactions SET id = 'tx-2' WHERE id = 'tx-1'",  # an outcome moved to another id
+    "DELETE FROM transactions",
+    "TRUNCATE transactions",
+    (
+        "INSERT INTO transactions (id, account_id, amount, status, created_at, updated_at)"
+        " VALUES ('tx-1', 'a', 1.00, 'approved', now(), now())"
+        " ON CONFLICT (id) DO UPDATE SET status = 'approved', error_message = NULL"
+    ),
+]
+
+
+@pytest.mark.parametrize("sql", OUTCOME_CHANGES)
+def test_the_database_refuses_the_function_any_change_to_an_outcome(
+    owner_url: str, logins: Logins, sql: str
+) -> None:
+    with psycopg.connect(owner_url, autocommit=True) as owner:
+        owner.execute(
+            "INSERT INTO transactions (id, account_id, amount, status, error_message,"
+            " created_at, updated_at) VALUES ('tx-1', 'acc-1', 5000.00, 'rejected',"
+            " 'you dont have limit for this transaction', now(), now())"
+        )
+    assert denied(as_login(owner_url, logins.function, logins.password), sql)
+    with psycopg.connect(owner_url) as owner:
+        rows = owner.execute("SELECT id, status FROM transactions").fetchall()
+    assert rows == [("tx-1", "rejected")]

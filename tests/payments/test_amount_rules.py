@@ -20,8 +20,8 @@ CARD = Card(
 )
 
 
-def transaction(amount: str, card: Card = CARD) -> Transaction:
-    return Transaction("t-1", "acc-1", Decimal(amount), card)
+def transaction(amount: str | None, card: Card = CARD) -> Transaction:
+    return Transaction("t-1", "acc-1", None if amount is None else Decimal(amount), card)
 
 
 @pytest.mark.parametrize(
@@ -44,6 +44,28 @@ def test_the_amount_limits_include_both_ends(amount: str, expected: ErrorMessage
     decision = decide(transaction(amount), TODAY)
     assert decision.error is expected
     assert decision.status is (Status.APPROVED if expected is None else Status.REJECTED)
+
+
+def test_no_amount_of_money_is_answered_invalid_amount_and_keeps_no_amount() -> None:
+    # The decoder gives None for "10,50", 1e3, a fraction of a cent, a missing amount...
+    assert amount_error(None) is ErrorMessage.INVALID_AMOUNT
+    decision = decide(transaction(None), TODAY)
+    assert decision.outcome == Outcome("t-1", Status.REJECTED, "invalid amount")
+    assert decision.amount is None
+    assert decision.card == CardSummary(Brand.VISA, "1111")
+
+
+def test_a_negative_amount_is_too_low_and_never_kept_as_negative_money() -> None:
+    decision = decide(transaction("-5.00"), TODAY)
+    assert decision.outcome == Outcome("t-1", Status.REJECTED, "the amount must be greater than 1")
+    assert decision.amount is None
+    assert decide(transaction("0.00"), TODAY).amount == Decimal("0.00")
+    assert decide(transaction("0.99"), TODAY).amount == Decimal("0.99")
+
+
+def test_the_card_comes_before_an_unreadable_amount() -> None:
+    decision = decide(transaction(None, Card(number="1234")), TODAY)
+    assert decision.outcome.error_message == "invalid credit card number"
 
 
 def test_an_approved_transaction_keeps_its_amount_brand_and_last_four_only() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import date
 
@@ -226,9 +227,17 @@ def test_the_messages_are_the_gateways_byte_for_byte() -> None:
         "card expired",
         "invalid cvv",
         "invalid card holder name",
+        "invalid amount",  # ours, in the gateway's style: an amount that is no money
         "the amount must be greater than 1",
         "you dont have limit for this transaction",
     ]
+
+
+def test_a_number_of_a_megabyte_of_digits_fails_at_once_without_a_luhn_sum() -> None:
+    # The brand (and with it the length) is checked before the Luhn sum runs over the digits.
+    started = time.perf_counter()
+    assert error(replace(GOOD, number="4" * 1_000_000)) is ErrorMessage.INVALID_CARD_NUMBER
+    assert time.perf_counter() - started < 0.05
 
 
 def test_a_cards_repr_shows_no_card_data() -> None:

@@ -19,6 +19,7 @@ from tests.payments.support import CVV, HOLDER, Topic, transaction
 from tests.support import FlakyUnitOfWork, query
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+LATER = datetime(2026, 11, 22, 12, 5, tzinfo=UTC)  # each unit of work has its own time
 NO_WAIT = RetryPolicy(attempts=3, first_delay_s=0.0, max_delay_s=0.0, budget_s=10.0)
 
 APPROVED = Status.APPROVED
@@ -114,7 +115,7 @@ def test_expiry_is_judged_on_the_date_in_brasilia(bank2: SqlBank2) -> None:
 def test_the_first_outcome_stored_wins_whatever_a_later_message_says(bank2: SqlBank2) -> None:
     topic = Topic()
     processor(bank2).handle(topic.records(transaction("t-1", amount=5000)))
-    later = processor(bank2).handle(topic.records(transaction("t-1", amount=10)))
+    later = processor(bank2, LATER).handle(topic.records(transaction("t-1", amount=10)))
     assert later.results == [Outcome("t-1", REJECTED, "you dont have limit for this transaction")]
     assert [(row[2], row[3]) for row in rows(bank2)] == [("5000.00", "rejected")]
 

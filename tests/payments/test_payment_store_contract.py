@@ -24,6 +24,7 @@ from domain.payments.messages import ErrorMessage, PaymentRejectReason
 from domain.payments.transactions import Decision, Outcome, Status
 from service.payment_ports import StoredOutcome, UnanswerableRecord
 from service.payment_processing import PaymentProcessing
+from service.ports import StoreError
 from service.retries import RetryPolicy
 from tests.payments.support import Topic, transaction
 from tests.support import columns_of, query
@@ -251,3 +252,25 @@ def test_both_migrations_are_recorded_and_rerunning_them_changes_nothing(
     )
     assert versions[:2] == [1, 2]
     assert len(stored_rows(bank)) == 2
+
+
+def test_a_decision_stored_otherwise_fails_the_batch_before_its_commit(bank2: SqlBank2) -> None:
+    # A stand-in for what no rule foresaw (a JSON function that cuts a text, a value clipped
+    # with a mere warning): a trigger that rewrites the account as the row is stored. The
+    # read-back sees it, and nothing of the batch is kept, its rejects included.
+    connection = bank2.acquire()
+    try:
+        connection.execute(  # type: ignore[attr-defined]
+            "CREATE TRIGGER rewrite AFTER INSERT ON transactions BEGIN"
+            " UPDATE transactions SET account_id = 'someone-else' WHERE id = NEW.id; END"
+        )
+        connection.commit()
+    finally:
+        bank2.release(broken=False)
+    service = PaymentProcessing(
+        payment_unit_of_work(bank2), decode_transaction_record, retry=NO_WAIT, clock=clock_at(NOW)
+    )
+    with pytest.raises(StoreError, match="not stored exactly as decided"):
+        service.handle(Topic().records(transaction("t-1"), b"{not json"))
+    assert stored_rows(bank2) == []
+    assert query(bank2, "SELECT reason FROM rejected_messages") == []

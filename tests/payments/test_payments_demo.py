@@ -54,6 +54,7 @@ def test_the_demo_answers_every_transaction_as_expected(
         "invalid expiration year",
         "invalid cvv",
         "invalid card holder name",
+        "invalid amount",
         "the amount must be greater than 1",
         "you dont have limit for this transaction",
         "answered again (redelivered or resent)",

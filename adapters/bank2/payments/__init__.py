@@ -13,12 +13,16 @@ from dataclasses import dataclass
 class PaymentSql:
     """The payment processor's statements in one dialect; parameters are positional, in order.
 
-    Decision rows carry "" for an absent error message, brand or last four, which the statement
-    turns into NULL: some engines' JSON functions read a JSON null as the text 'null' (MySQL's
-    JSON_EXTRACT, bug #85755), while "" reads the same everywhere.
+    Decision rows carry "" for an absent amount, error message, brand or last four, which the
+    statement turns into NULL: some engines' JSON functions read a JSON null as the text 'null'
+    (MySQL's JSON_EXTRACT, bug #85755), while "" reads the same everywhere.
+
+    ``stored_outcomes`` returns each row's columns in the order of ``record_decisions``' rows,
+    then ``decided_now`` (created at ``now``): the store checks, before the commit, that each
+    decision it wrote is stored exactly as decided.
     """
 
     # (rows_json, now); rows: [id, account_id, amount text, status, error, brand, last four]
     record_decisions: str
-    # (transaction_ids_json, now) -> rows of (id, status, error_message, decided_now)
+    # (transaction_ids_json, now) -> rows of (the seven columns above, decided_now)
     stored_outcomes: str

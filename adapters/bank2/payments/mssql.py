@@ -18,7 +18,7 @@ DECLARE @now DATETIME2 = ?;
 WITH incoming AS (
     SELECT JSON_VALUE(r.[value], '$[0]') COLLATE Latin1_General_BIN2 AS id,
            JSON_VALUE(r.[value], '$[1]') COLLATE Latin1_General_BIN2 AS account_id,
-           CAST(JSON_VALUE(r.[value], '$[2]') AS DECIMAL(12, 2)) AS amount,
+           CAST(NULLIF(JSON_VALUE(r.[value], '$[2]'), '') AS DECIMAL(12, 2)) AS amount,
            JSON_VALUE(r.[value], '$[3]') AS status,
            NULLIF(JSON_VALUE(r.[value], '$[4]'), '') AS error_message,
            NULLIF(JSON_VALUE(r.[value], '$[5]'), '') AS card_brand,
@@ -46,7 +46,7 @@ WHEN NOT MATCHED THEN
     stored_outcomes="""
 DECLARE @transaction_ids_json NVARCHAR(MAX) = ?;
 DECLARE @now DATETIME2 = ?;
-SELECT id, status, error_message,
+SELECT id, account_id, amount, status, error_message, card_brand, card_last_four,
        CASE WHEN created_at = @now THEN 1 ELSE 0 END AS decided_now
 FROM dbo.transactions
 WHERE id IN (

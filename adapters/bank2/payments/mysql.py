@@ -1,8 +1,7 @@
 """The payment processor's statements on MySQL 8 / MariaDB (JSON_TABLE).
 
 The notes in adapters/bank2/mysql.py hold here too: PyMySQL's %s markers each appear once, in
-the documented order; JSON_TABLE's text columns are wider than the table's, so a value too long
-fails loudly in strict mode; identifiers are read as utf8mb4_bin to compare as stored.
+the documented order; identifiers are read as utf8mb4_bin to compare as stored.
 """
 
 from __future__ import annotations
@@ -10,15 +9,22 @@ from __future__ import annotations
 from adapters.bank2.payments import PaymentSql
 
 SQL = PaymentSql(
+    # INSERT IGNORE, so that the function's login needs no UPDATE on transactions: a stored
+    # outcome stays the only one because the database refuses to change it, not only because
+    # the code never asks. (INSERT ... ON DUPLICATE KEY UPDATE id = id, used before, needs UPDATE
+    # on every inserted column on MariaDB, so that login could also rewrite any outcome.)
+    # IGNORE skips a row whose id is stored, as wanted, but would also store a value too long
+    # cut short, an amount out of range clipped, or skip a row that fails a CHECK, each with a
+    # mere warning: the store reads every decision back before the commit and fails the unit of
+    # work if one is not stored exactly as decided (adapters/bank2/payments/store.py).
     # Rows are inserted one by one in the SELECT's order: of two rows for one id the first is
-    # inserted and the second meets its key. The no-op update then keeps the stored row, as
-    # it does for a row an earlier batch stored (not INSERT IGNORE, which would also turn real
-    # errors into warnings). Key order makes concurrent writers lock ids in the same order.
+    # inserted and the second meets its key. Key order makes concurrent writers lock ids in
+    # the same order.
     record_decisions="""
-INSERT INTO transactions
+INSERT IGNORE INTO transactions
     (id, account_id, amount, status, error_message, card_brand, card_last_four,
      created_at, updated_at)
-SELECT j.id, j.account_id, CAST(j.amount AS DECIMAL(12, 2)), j.status,
+SELECT j.id, j.account_id, CAST(NULLIF(j.amount, '') AS DECIMAL(12, 2)), j.status,
        NULLIF(j.error_message, ''), NULLIF(j.card_brand, ''), NULLIF(j.card_last_four, ''),
        p.now_utc, p.now_utc
 FROM JSON_TABLE(%s, '$[*]' COLUMNS (
@@ -33,10 +39,10 @@ FROM JSON_TABLE(%s, '$[*]' COLUMNS (
      )) AS j
 CROSS JOIN (SELECT CAST(%s AS DATETIME(6)) AS now_utc) AS p
 ORDER BY j.id, j.batch_position
-ON DUPLICATE KEY UPDATE transactions.id = transactions.id
 """,
     stored_outcomes="""
-SELECT t.id, t.status, t.error_message, t.created_at = p.now_utc
+SELECT t.id, t.account_id, t.amount, t.status, t.error_message, t.card_brand, t.card_last_four,
+       t.created_at = p.now_utc
 FROM (
     SELECT DISTINCT j.id
     FROM JSON_TABLE(%s, '$[*]' COLUMNS (

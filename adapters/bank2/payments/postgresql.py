@@ -18,7 +18,7 @@ WITH params AS (
     SELECT %s::jsonb AS rows_json, %s::timestamptz AS now
 ), incoming AS (
     SELECT r.item ->> 0 AS id, r.item ->> 1 AS account_id,
-           (r.item ->> 2)::numeric(12, 2) AS amount, r.item ->> 3 AS status,
+           nullif(r.item ->> 2, '')::numeric(12, 2) AS amount, r.item ->> 3 AS status,
            nullif(r.item ->> 4, '') AS error_message, nullif(r.item ->> 5, '') AS card_brand,
            nullif(r.item ->> 6, '') AS card_last_four, r.batch_position
     FROM params AS p
@@ -42,7 +42,8 @@ ON CONFLICT (id) DO NOTHING
 WITH params AS (
     SELECT %s::jsonb AS ids_json, %s::timestamptz AS now
 )
-SELECT t.id, t.status, t.error_message, t.created_at = p.now
+SELECT t.id, t.account_id, t.amount, t.status, t.error_message, t.card_brand,
+       t.card_last_four, t.created_at = p.now
 FROM transactions AS t CROSS JOIN params AS p
 WHERE t.id IN (SELECT jsonb_array_elements_text(p.ids_json))
 """,

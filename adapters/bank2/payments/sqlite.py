@@ -13,7 +13,7 @@ SQL = PaymentSql(
             (id, account_id, amount, status, error_message, card_brand, card_last_four,
              created_at, updated_at)
         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-               json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+               nullif(json_extract(value, '$[2]'), ''), json_extract(value, '$[3]'),
                nullif(json_extract(value, '$[4]'), ''), nullif(json_extract(value, '$[5]'), ''),
                nullif(json_extract(value, '$[6]'), ''), ?2, ?2
         FROM json_each(?1) WHERE true
@@ -21,7 +21,8 @@ SQL = PaymentSql(
         ON CONFLICT (id) DO NOTHING
     """,
     stored_outcomes="""
-        SELECT id, status, error_message, created_at = ?2
+        SELECT id, account_id, amount, status, error_message, card_brand, card_last_four,
+               created_at = ?2
         FROM transactions
         WHERE id IN (SELECT value FROM json_each(?1))
     """,

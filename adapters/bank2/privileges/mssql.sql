@@ -28,7 +28,10 @@ GRANT SELECT, INSERT, UPDATE ON OBJECT::dbo.consumer_offsets TO telesales_functi
 GRANT SELECT, INSERT ON OBJECT::dbo.rejected_messages TO telesales_function;
 -- Reading the schema version lets the function check, at connect, that no migration is missing.
 GRANT SELECT ON OBJECT::dbo.schema_migrations TO telesales_function;
--- The payment processor: an outcome is inserted once (MERGE ... WHEN NOT MATCHED) and read back.
+-- The payment processor: an outcome is inserted once (MERGE ... WHEN NOT MATCHED THEN INSERT)
+-- and read back. MERGE needs SELECT on what it reads and INSERT, UPDATE or DELETE only for the
+-- actions it names (Microsoft's MERGE reference, "Permissions"): no UPDATE nor DELETE, so the
+-- database itself keeps an outcome final.
 GRANT SELECT, INSERT ON OBJECT::dbo.transactions TO telesales_function;
 ALTER ROLE telesales_function ADD MEMBER [$(FUNCTION_IDENTITY)];
 GO

@@ -41,9 +41,15 @@ GRANT SELECT, INSERT, UPDATE ON consumer_offsets TO `telesales_function`;
 GRANT SELECT, INSERT, UPDATE ON rejected_messages TO `telesales_function`;
 -- Reading the schema version lets the function check, at connect, that no migration is missing.
 GRANT SELECT ON schema_migrations TO `telesales_function`;
--- The payment processor keeps the first outcome of a transaction through a no-op
--- ON DUPLICATE KEY UPDATE, which needs UPDATE as for rejects; outcomes are never rewritten.
-GRANT SELECT, INSERT, UPDATE ON transactions TO `telesales_function`;
+-- The payment processor: an outcome is inserted once (INSERT IGNORE keeps the first one) and
+-- read back, never updated nor deleted, so the role may not do either: an outcome is final
+-- because the database refuses to change it. (A column-level UPDATE (id) would not do: MariaDB
+-- asks ON DUPLICATE KEY UPDATE for UPDATE on every inserted column, and UPDATE (id) alone
+-- would let the role move an outcome to another transaction's id.) The REVOKE takes back the
+-- UPDATE this script granted before; it comes after the GRANT, which gives it a grant to
+-- revoke from (without one, REVOKE fails with error 1147).
+GRANT SELECT, INSERT ON transactions TO `telesales_function`;
+REVOKE UPDATE, DELETE ON transactions FROM `telesales_function`;
 
 GRANT SELECT ON telesales_contacts TO `telesales`;
 

@@ -49,6 +49,13 @@ def test_the_function_may_only_use_the_projection_tables_and_never_the_view_or_d
     }
 
 
+def test_nobody_may_change_or_delete_a_payment_outcome() -> None:
+    # The MERGE only inserts (tests/payments/test_payment_mssql_sql.py): SELECT and INSERT are
+    # all it needs, so an outcome stays final even for a login that runs other statements.
+    on_transactions = {who: r for (who, obj), r in _grants().items() if obj == "dbo.transactions"}
+    assert on_transactions == {"telesales_function": {"SELECT", "INSERT"}}
+
+
 def test_every_grant_is_recognised_and_nothing_broad_is_granted() -> None:
     text = SCRIPT.read_text()
     grants = [s for s in _statements() if s.startswith("GRANT")]
