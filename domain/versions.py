@@ -26,10 +26,7 @@ class VersionScheme(IntEnum):
     KAFKA_OFFSET = 1  # legacy producer: the record's offset in its partition
     PRODUCER_COUNTER = 2  # our format: ``version``, ``updated_at`` in µs, then the Kafka offset
     SOURCE_TIMESTAMP = 3  # Debezium without a log position: ``source.ts_ms``, then the offset
-    SOURCE_LOG_POSITION = 4  # Debezium SQL Server: commit position in the source database's log
-    # Debezium PostgreSQL: snapshot rows, then streamed changes by their log position, then
-    # their place in the transaction (adapters/formats/debezium.py says why)
-    POSTGRES_COMMIT_ORDER = 5
+    SOURCE_LOG_POSITION = 4  # Debezium: the change's place in the source database's log
 
 
 @dataclass(frozen=True, slots=True, order=True)

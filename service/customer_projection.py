@@ -136,9 +136,7 @@ class CustomerProjection:
         Each record is read once, in order, and only its place and outcome are kept: given an
         iterator, the batch's message bytes are released as they are decoded.
         """
-        projected = [
-            _Projected(r.topic, r.partition, r.offset, self._project(r)) for r in records
-        ]
+        projected = [_Projected(r.topic, r.partition, r.offset, self._project(r)) for r in records]
         started = time.perf_counter()
         summary = self._retry.run(lambda: self._write(projected))
         summary.write_seconds = time.perf_counter() - started

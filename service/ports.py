@@ -38,7 +38,10 @@ class ProjectionStore(Protocol):
     def held_contacts(self, customer_ids: Sequence[str]) -> dict[str, HeldContact]:
         """What Bank 2 holds for these customers (absent: nothing), their rows locked until the
         unit of work ends, so that a change that leaves fields out is settled on what it writes
-        over. Called only for batches that have such changes."""
+        over. Called only for batches that have such changes. Customers Bank 2 does not hold
+        yet are locked on SQL Server (key-range locks) and SQLite (one writer at a time) only:
+        on PostgreSQL and MySQL another instance may insert one meanwhile, and the
+        version-guarded upsert then keeps the newer of the two."""
         ...
 
     def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:
@@ -50,9 +53,7 @@ class ProjectionStore(Protocol):
         the stale count is low by that much."""
         ...
 
-    def rejects_between(
-        self, spans: Mapping[Partition, tuple[int, int]]
-    ) -> list[RejectedRecord]:
+    def rejects_between(self, spans: Mapping[Partition, tuple[int, int]]) -> list[RejectedRecord]:
         """The rejects recorded for each partition between its first and last offset (both
         included): a redelivered batch reports its dead letters again."""
         ...

@@ -115,7 +115,7 @@ def failure_message(engine: Engine, operation: str, detail: str) -> str:
 def without_secrets(text: str, secrets: Iterable[str | None]) -> str | None:
     """``text`` on one line, each secret replaced; None if a secret too short to replace safely
     (a few characters would match ordinary words) appears in it at all."""
-    line = " ".join(text.split())[:_MAX_REASON_CHARACTERS]
+    line = " ".join(text.split())
     for secret in secrets:
         if not secret:
             continue
@@ -125,7 +125,8 @@ def without_secrets(text: str, secrets: Iterable[str | None]) -> str | None:
             if len(form) < _SHORTEST_REPLACEABLE_SECRET:
                 return None
             line = line.replace(form, "***")
-    return line
+    # Cut after the secrets are gone: a cut through one would leave the rest of it unmatched.
+    return line[:_MAX_REASON_CHARACTERS]
 
 
 def import_driver(module: str, install: str) -> Any:

@@ -276,6 +276,12 @@ _NAMING_ERROR_NUMBERS = (
     _SIGN_IN_REFUSED | frozenset({229, 230, 262, 916, 208, 207, 2812}) | TRANSIENT_ERROR_NUMBERS
 )
 _NAMING_SQLSTATE_PREFIXES = ("08", "28", "IM", "HYT")
+# ODBC Driver 18's words for a server certificate it refuses (OpenSSL's on Linux, SChannel's on
+# Windows): reported as a connection failure (08001), it is a setting to fix.
+_CERTIFICATE_REFUSED = re.compile(
+    r"certificate verify failed|certificate chain was issued by an authority that is not trusted",
+    re.IGNORECASE,
+)
 
 _MIN_COMPATIBILITY_LEVEL = 130  # OPENJSON
 _LOGIN_TIMEOUT_S = CONNECT_TIMEOUT_S
@@ -361,10 +367,15 @@ class MssqlEngine:
 
     def is_transient(self, error: BaseException) -> bool:
         sqlstate, numbers = diagnostics(error)
-        if _SIGN_IN_REFUSED.intersection(numbers) or sqlstate == "28000":
-            return False
+        texts = " ".join(arg for arg in error.args if isinstance(arg, str))
+        if _CERTIFICATE_REFUSED.search(texts):
+            return False  # a TLS setting or certificate to fix: retrying cannot help
+        # A documented transient number wins: Azure SQL sends 4060 (the database cannot be
+        # opened for now) together with the login failure 18456.
         if TRANSIENT_ERROR_NUMBERS.intersection(numbers):
             return True
+        if _SIGN_IN_REFUSED.intersection(numbers) or sqlstate == "28000":
+            return False
         if sqlstate is not None and (sqlstate.startswith("08") or sqlstate in _TRANSIENT_SQLSTATES):
             return True
         pyodbc = loaded_driver("pyodbc")

@@ -72,8 +72,9 @@ WHERE customer_id IN (
     )) AS j
 )
 """,
-    # Read through the primary key in key order, as the upsert locks them; FOR UPDATE keeps
-    # them as read until the transaction ends.
+    # Read through the primary key; FOR UPDATE keeps them as read until the transaction ends;
+    # in key order, as the upsert locks them (a deadlock between two instances during a
+    # rebalance, 1213, is transient and the batch is retried).
     held_contacts="""
 SELECT customer_id, version, name, phone, region, region_from_state,
        removed_at IS NOT NULL
@@ -412,6 +413,8 @@ class MysqlEngine:
         return moment.astimezone(UTC).replace(tzinfo=None)
 
     def is_transient(self, error: BaseException) -> bool:
+        if _certificate_refused(error):
+            return False  # a TLS setting or certificate to fix: retrying cannot help
         pymysql = loaded_driver("pymysql")
         # Raised by PyMySQL itself when the connection is already closed.
         if pymysql is not None and isinstance(error, pymysql.err.InterfaceError):
@@ -464,6 +467,14 @@ def error_number(error: BaseException) -> int | None:
     """The MySQL error number PyMySQL puts first in an error's args, if any."""
     first = error.args[0] if error.args else None
     return first if isinstance(first, int) and not isinstance(first, bool) else None
+
+
+def _certificate_refused(error: BaseException) -> bool:
+    """PyMySQL reports a refused server certificate as "cannot connect" (2003), with the
+    ssl module's error kept beside it."""
+    import ssl  # noqa: PLC0415 - loaded already wherever a TLS connection was tried
+
+    return isinstance(getattr(error, "original_exception", None), ssl.SSLCertVerificationError)
 
 
 def _names_read_only_option(error: BaseException) -> bool:

@@ -9,9 +9,10 @@ importing this module stays cheap where another engine is configured.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any, Self
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from adapters.bank2 import postgres_errors
 from adapters.bank2.engine import (
@@ -23,6 +24,7 @@ from adapters.bank2.engine import (
     loaded_driver,
 )
 from adapters.bank2.migrations import Migration, migrations_for
+from service.ports import StoreError
 
 SCHEMES = frozenset({"postgresql", "postgres"})
 
@@ -49,8 +51,9 @@ SELECT topic, kafka_partition, last_offset
 FROM consumer_offsets
 WHERE consumer_group = %s
 """,
-    # In key order, as the upsert locks them, so that two writers never wait on each other in
-    # opposite orders; FOR UPDATE keeps them as read until the transaction ends.
+    # FOR UPDATE keeps them as read until the transaction ends; in key order, as the upsert
+    # locks them. Two instances locking in two statements can still deadlock during a
+    # rebalance: 40P01 is transient, and the batch is retried.
     held_contacts="""
 SELECT customer_id, version, name, phone, region, region_from_state,
        removed_at IS NOT NULL
@@ -163,6 +166,7 @@ MIGRATION_LOCK_KEY = 0x62616E6B32
 
 # to_regclass resolves the name through search_path, as the unqualified names everywhere do, and
 # returns NULL instead of failing when the table does not exist.
+SERVER_ENCODING = "SHOW server_encoding"
 SCHEMA_MIGRATIONS_EXISTS = "SELECT to_regclass('schema_migrations') IS NOT NULL"
 APPLIED_MIGRATIONS = "SELECT version FROM schema_migrations"
 # Transaction-scoped: released at COMMIT or ROLLBACK, and when the session dies.
@@ -201,6 +205,7 @@ DEFAULT_PARAMETERS: dict[str, str] = {
 }
 
 _MAX_PORT = 65535
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 class PostgresUrlError(UrlError):
@@ -243,25 +248,10 @@ class PostgresEngine:
             parts = urlsplit(url)
         except ValueError:  # e.g. an unbalanced "[" around an IPv6 address
             raise PostgresUrlError("is not a valid URI", setting) from None
-        if parts.fragment:
-            raise PostgresUrlError("must not have a #fragment", setting)
+        _check_what_libpq_would_quote(url, parts, setting)
         userinfo, _, hosts = parts.netloc.rpartition("@")
-        if "@" in userinfo:
-            # libpq ends the user name and password at the FIRST '@': the rest of the password
-            # would be read (and shown in its errors) as a host name.
-            raise PostgresUrlError(
-                "has '@' in the user name or password: percent-encode it as %40", setting
-            )
         for host in hosts.split(","):
             _check_port(host, setting)
-        if "@" in parts.path:
-            # A '/' left raw in the password ends the host part early, and the rest of the
-            # password would be read (and shown) as the database name.
-            raise PostgresUrlError(
-                "has '@' after the host: percent-encode '/' (%2F) and '@' (%40) in the "
-                "user name and password",
-                setting,
-            )
         database = unquote(parts.path.removeprefix("/"))
         if "/" in database:
             raise PostgresUrlError("path must be a single database name", setting)
@@ -275,17 +265,12 @@ class PostgresEngine:
         defaults = {key: value for key, value in DEFAULT_PARAMETERS.items() if key not in given}
         if "sslmode" in defaults and "sslrootcert" not in given:
             defaults["sslrootcert"] = "system"
-        passwords = tuple(
-            secret
-            for secret in (unquote(password), *(v for k, v in query if k == "password"))
-            if secret
-        )
         # libpq accepts both schemes, in lower case only.
         return cls(
             "postgresql" + url[len(scheme) :],
             summary=summary,
             defaults=defaults,
-            passwords=passwords,
+            passwords=_passwords(password, parts.query),
             setting=setting,
         )
 
@@ -303,11 +288,17 @@ class PostgresEngine:
         # autocommit: transactions are begun explicitly by begin() and by the migrations, so
         # none is ever open by accident. prepare_threshold=None: no server-side prepared
         # statements, which a pooler in transaction mode (PgBouncer) cannot route.
+        # client_encoding=UTF8 whatever the URL or the server's default says: names are
+        # Unicode, and another encoding would fail a batch in the driver, mid-statement.
         connection = psycopg.connect(
-            self._conninfo, autocommit=True, prepare_threshold=None, **self._defaults
+            self._conninfo,
+            autocommit=True,
+            prepare_threshold=None,
+            **(self._defaults | {"client_encoding": "UTF8"}),
         )
         opened: Connection = connection
         try:
+            _check_server_encoding(connection)
             _migrate(connection, migrations_for("postgresql"))
         except BaseException:
             close_quietly(connection)
@@ -336,6 +327,42 @@ class PostgresEngine:
         return postgres_errors.reason(error, self._passwords)
 
 
+def _check_what_libpq_would_quote(url: str, parts: SplitResult, setting: str) -> None:
+    """Refuse what libpq would read otherwise and then quote in an error, password included."""
+    if parts.fragment:
+        raise PostgresUrlError("must not have a #fragment", setting)
+    if _BAD_PERCENT.search(url):
+        # libpq quotes a bad token in its error, and it may be part of the password.
+        raise PostgresUrlError(
+            "has a '%' that is not followed by two hexadecimal digits: write '%' as %25",
+            setting,
+        )
+    if "@" in parts.netloc.rpartition("@")[0]:
+        # libpq ends the user name and password at the FIRST '@': the rest of the password
+        # would be read (and shown in its errors) as a host name.
+        raise PostgresUrlError(
+            "has '@' in the user name or password: percent-encode it as %40", setting
+        )
+    if "@" in parts.path:
+        # A '/' left raw in the password ends the host part early, and the rest of the
+        # password would be read (and shown) as the database name.
+        raise PostgresUrlError(
+            "has '@' after the host: percent-encode '/' (%2F) and '@' (%40) in the "
+            "user name and password",
+            setting,
+        )
+
+
+def _passwords(userinfo_password: str, query: str) -> tuple[str, ...]:
+    """Every form of the URL's passwords, as the URL holds them and as libpq reads them: a
+    driver's message may quote either."""
+    in_query = [
+        value for key, _, value in (p.partition("=") for p in query.split("&")) if key == "password"
+    ]
+    forms = {userinfo_password, *in_query}
+    return tuple(sorted(f for form in forms for f in {form, unquote(form)} if f))
+
+
 def _check_port(host: str, setting: str) -> None:
     # "[::1]:5432" and "db:5432" carry a port after the last colon outside brackets.
     _, _, port = host.rpartition("]") if host.startswith("[") else ("", "", host)
@@ -344,6 +371,22 @@ def _check_port(host: str, setting: str) -> None:
     number = port.rpartition(":")[2]
     if not number.isdigit() or not 0 < int(number) <= _MAX_PORT:
         raise PostgresUrlError("port must be a number from 1 to 65535", setting)
+
+
+def _check_server_encoding(connection: Any) -> None:
+    """A database that cannot store every name (LATIN1, SQL_ASCII...) is refused at connect,
+    by name, rather than failing the first batch that holds such a name, on every delivery."""
+    cursor = connection.cursor()
+    try:
+        cursor.execute(SERVER_ENCODING)
+        (encoding,) = cursor.fetchone()
+    finally:
+        cursor.close()
+    if str(encoding).upper() != "UTF8":
+        raise StoreError(
+            f"the database's encoding is {encoding}; Bank 2 needs a UTF8 database "
+            "(CREATE DATABASE ... ENCODING 'UTF8')"
+        )
 
 
 def _migrate(connection: Any, migrations: list[Migration]) -> None:

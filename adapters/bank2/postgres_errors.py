@@ -27,13 +27,14 @@ from adapters.bank2.engine import loaded_driver, without_secrets
 # wait timeout (55P03), statement timeout or cancel (57014), admin shutdown and crash shutdown
 # (57P01, as pg_terminate_backend sends; 57P02), server starting up or shutting down (57P03),
 # too many connections (53300), and a write on a read-only server after a failover (25006).
+# 57P05: the server ended an idle session (idle_session_timeout).
 TRANSIENT_SQLSTATES = frozenset(
-    {"40001", "40P01", "55P03", "57014", "57P01", "57P02", "57P03", "53300", "25006"}
+    {"40001", "40P01", "55P03", "57014", "57P01", "57P02", "57P03", "57P05", "53300", "25006"}
 )
 
 # What a failed attempt without a SQLSTATE says when another attempt may succeed: the network
-# or the host failed, the session was lost, or the server is busy, starting, stopping or in
-# recovery (the texts of 53300 and 57P0x that libpq only relays).
+# or the host failed, the session was lost, or the server (or a PgBouncer in front of it) is
+# busy, starting, stopping or in recovery (the texts of 53300 and 57P0x that libpq only relays).
 _PASSING_TEXTS = (
     r"connection refused",
     r"timeout expired",
@@ -51,6 +52,7 @@ _PASSING_TEXTS = (
     r"software caused connection abort",
     r"could not (?:receive|send) data",
     r"ssl syscall error",
+    r"ssl connection has been closed unexpectedly",
     r"eof detected",
     r"the connection is (?:lost|closed|broken)",
     r"consuming input failed",
@@ -64,6 +66,11 @@ _PASSING_TEXTS = (
     r"terminating connection due to administrator command",
     r"server is in hot standby mode",
     r"session is read-only",
+    # PgBouncer, in front of the server: full, or the server behind it unreachable for now.
+    r"no more connections allowed",
+    r"pgbouncer cannot connect to server",
+    r"server login has been failing, try again later",
+    r"query_wait_timeout",
 )
 _PASSING = re.compile("|".join(_PASSING_TEXTS), re.IGNORECASE)
 # libpq reports each attempt of one connect on a line of its own, after psycopg's prefix.

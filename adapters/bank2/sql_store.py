@@ -191,6 +191,10 @@ def translated(engine: Engine, operation: str, work: Callable[[], T]) -> T:
         return work()
     except StoreError as error:  # the engine's own: a missing driver, a lock not granted...
         failure = type(error)(failure_message(engine, operation, str(error)))
+    except UnicodeError as error:
+        # A driver that could not encode a value: the error holds the whole text it was
+        # encoding (a batch's names and phones), so only its class is told.
+        failure = StoreError(failure_message(engine, operation, type(error).__name__))
     except engine.driver_errors as error:
         detail = engine.describe(error)
         reason = engine.reason(error)

@@ -9,8 +9,9 @@ A column whose value Debezium does not have in an event holds its unavailable-va
 default): a PostgreSQL TOASTed column an update did not change, a SQL Server ``varchar(max)`` or
 ``nvarchar(max)`` column an update did not touch. In ``name``, ``phone`` or ``state`` it means "this
 field did not change" (``UNCHANGED``), never data: it is never stored and never dialled. In
-``status`` or ``telemarketing_opt_out`` the change cannot say whether the customer may be called,
-so it is refused (``unavailable_value``).
+``status`` or ``telemarketing_opt_out``: if the other flag removes the customer (status ``I``, or
+opted out), the change is a removal; otherwise it cannot say whether the customer may be called,
+and it is refused (``unavailable_value``).
 """
 
 from __future__ import annotations
@@ -34,10 +35,8 @@ _OPERATIONS = _UPSERT_OPERATIONS | {_DELETE_OPERATION}
 # Fixed-width hex fields, so joining them keeps the log order: "00000027:00000758:0005".
 _DIGITS = len(str(MAX_VERSION_PART))  # longer digit strings cannot be a version part
 _SQL_SERVER_LSN = re.compile(r"[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{4}")
-_POSTGRES = VersionScheme.POSTGRES_COMMIT_ORDER
+_LOG_POSITION = VersionScheme.SOURCE_LOG_POSITION
 _HEX_PREFIX = "hex:"
-_SNAPSHOT_PHASE = 0
-_STREAM_PHASE = 1
 _NOT_SNAPSHOT = (None, False, "false")
 _MAX_SEQUENCE_CHARACTERS = 64  # two quoted 64-bit numbers, with room to spare
 
@@ -50,8 +49,9 @@ def unavailable_values(placeholder: str = DEFAULT_UNAVAILABLE_PLACEHOLDER) -> fr
     """The texts that stand for a value Debezium does not have, for a connector configured with
     ``unavailable.value.placeholder=<placeholder>``: the placeholder itself and, for a ``hex:``
     placeholder, the text its octets spell (PostgreSQL puts that in text columns; SQL Server and
-    Oracle take the setting literally)."""
-    values = {placeholder}
+    Oracle take the setting literally). Debezium's default is always one of them: a setting that
+    does not match the connector's must not turn its placeholder into a name or a phone."""
+    values = {placeholder, DEFAULT_UNAVAILABLE_PLACEHOLDER}
     if placeholder.startswith(_HEX_PREFIX):
         with contextlib.suppress(ValueError):  # not hex after all: only the literal text
             values.add(bytes.fromhex(placeholder[len(_HEX_PREFIX) :]).decode("utf-8"))
@@ -88,12 +88,17 @@ def _upsert(
     if customer_id is None:
         return Rejection(RejectReason.INVALID_CUSTOMER_ID)
     status, opt_out = row.get("status"), row.get("telemarketing_opt_out")
-    if _is_unavailable(status, unavailable) or _is_unavailable(opt_out, unavailable):
-        return Rejection(RejectReason.UNAVAILABLE_VALUE)
-    active = active_from_status(status)
-    opted_out = _bit(opt_out)
+    status_unavailable = _is_unavailable(status, unavailable)
+    opt_out_unavailable = _is_unavailable(opt_out, unavailable)
+    active = True if status_unavailable else active_from_status(status)
+    opted_out = False if opt_out_unavailable else _bit(opt_out)
     if active is None or opted_out is None:
         return Rejection(RejectReason.INVALID_FIELD)
+    # A flag the change gives that removes the customer decides, whatever the other one is.
+    # Otherwise a flag left out leaves it unknown whether the customer may be called.
+    removes = not active or opted_out
+    if (status_unavailable or opt_out_unavailable) and not removes:
+        return Rejection(RejectReason.UNAVAILABLE_VALUE)
     name, phone, state = row.get("name"), row.get("phone"), row.get("state")
     return CustomerChange(
         customer_id,
@@ -161,7 +166,7 @@ def source_version(envelope: Mapping[str, object], offset: int) -> Version | Non
 def _postgres_version(
     source: Mapping[str, object], envelope: Mapping[str, object]
 ) -> Version | None:
-    """(phase, log position, place in the transaction): snapshot rows first, then the stream.
+    """A snapshot row is older than every streamed change; streamed changes follow their lsn.
 
     ``source.lsn`` is where a change sits in the write-ahead log, not where its transaction
     committed, so it is no commit order across the snapshot: a snapshot row carries the
@@ -171,8 +176,9 @@ def _postgres_version(
 
     * Every streamed change of a customer committed after every snapshot row Debezium emitted
       for it before: streaming starts at the snapshot's position and logical decoding sends only
-      transactions that commit after it. So a streamed change (phase 1) always wins over a
-      snapshot row (phase 0), whatever their positions.
+      transactions that commit after it. So a streamed change always wins over a snapshot row,
+      whatever their positions: a snapshot row's version is ``(0, S, 0)``, a streamed change's
+      ``(lsn, 0, place)``, and no streamed change is at log position 0.
     * Two streamed changes of one customer are ordered by their positions: a transaction that
       changes a row holds its lock until it commits, so the next change to that row is written
       after that commit. A change Debezium streams again after a restart carries the same
@@ -182,6 +188,9 @@ def _postgres_version(
     * Snapshot rows are ordered among themselves by their snapshot's position, so a later
       snapshot (or an incremental one, positioned at its window's close) replaces an earlier
       snapshot's row, but never a streamed change (README, "Debezium change events").
+
+    A streamed change's version is the one the code before this rule gave it (its lsn alone), so
+    what Bank 2 stored then still compares right after an upgrade.
     """
     if _is_snapshot_row(source, envelope.get("op")):
         # Incremental snapshot rows carry no lsn, only the stream position of their window.
@@ -190,11 +199,11 @@ def _postgres_version(
             if source.get("lsn") is not None
             else _sequence_position(source.get("sequence"))
         )
-        return None if position is None else Version(_POSTGRES, (_SNAPSHOT_PHASE, position, 0))
+        return None if position is None else Version(_LOG_POSITION, (0, position, 0))
     position = _natural(source.get("lsn"))
-    if position is None:
+    if not position:  # absent, unreadable, or 0, which no streamed change has
         return None
-    return Version(_POSTGRES, (_STREAM_PHASE, position, _total_order(envelope.get("transaction"))))
+    return Version(_LOG_POSITION, (position, 0, _total_order(envelope.get("transaction"))))
 
 
 def _is_snapshot_row(source: Mapping[str, object], operation: object) -> bool:
@@ -236,7 +245,7 @@ def _sql_server_version(source: Mapping[str, object]) -> Version | None:
     event_serial_no = 0 if serial is None else _natural(serial)
     if commit_lsn is None or change_lsn is None or event_serial_no is None:
         return None
-    return Version(VersionScheme.SOURCE_LOG_POSITION, (commit_lsn, change_lsn, event_serial_no))
+    return Version(_LOG_POSITION, (commit_lsn, change_lsn, event_serial_no))
 
 
 def _lsn(value: object) -> int | None:

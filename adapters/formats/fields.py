@@ -10,6 +10,9 @@ MAX_CUSTOMER_ID_LENGTH = 64
 # Fixed-width CHAR columns pad with spaces; other Unicode spaces (U+0085, U+00A0...) are not
 # padding, and an id holding one is refused as unprintable rather than read as another id.
 _ASCII_WHITESPACE = " \t\n\r\f\v"
+# What the trigger's string binding leaves of bytes that were not UTF-8: two different ids would
+# become one.
+_REPLACEMENT_CHARACTER = "\ufffd"
 
 _ACTIVE_BY_STATUS = {"A": True, "I": False}
 
@@ -36,7 +39,7 @@ def canonical_customer_id(raw: object) -> str | None:
     if not isinstance(raw, str) or len(raw) > MAX_CUSTOMER_ID_LENGTH:
         return None
     text = raw.strip(_ASCII_WHITESPACE)
-    if not text or not text.isprintable():
+    if not text or not text.isprintable() or _REPLACEMENT_CHARACTER in text:
         return None
     # isdigit() alone also accepts other scripts' digits and superscripts ("٤٢", "²"): such ids
     # stay as sent instead of being merged with an ASCII one, or crashing int().

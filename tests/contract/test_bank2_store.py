@@ -217,6 +217,30 @@ def test_a_failed_write_s_error_chain_holds_no_row_data(bank2: SqlBank2) -> None
         assert personal not in shown
 
 
+def test_where_the_region_came_from_is_kept_and_replaced_with_the_contact(
+    bank2: SqlBank2,
+) -> None:
+    state = Contact("1", v(1), "Ana", "+5511987654321", Region.SUL, region_from_state=True)
+    phone = Contact("1", v(2), "Ana", "+5511987654321", Region.SUDESTE, region_from_state=False)
+    write(bank2, state)
+    with bank2.unit_of_work() as uow:
+        held = uow.store.held_contacts(["1", "2"])
+    assert held["1"].contact is not None
+    assert held["1"].contact.region_from_state is True
+    assert "2" not in held
+    write(bank2, phone)
+    with bank2.unit_of_work() as uow:
+        held = uow.store.held_contacts(["1"])
+    assert held["1"].contact is not None
+    assert (held["1"].contact.region, held["1"].contact.region_from_state) == (
+        Region.SUDESTE,
+        False,
+    )
+    write(bank2, Removal("1", v(3)))
+    with bank2.unit_of_work() as uow:
+        assert uow.store.held_contacts(["1"])["1"].contact is None
+
+
 def test_leaving_a_unit_of_work_without_commit_rolls_back(bank2: SqlBank2) -> None:
     with bank2.unit_of_work() as uow:
         uow.store.write_contacts([contact("1", 1)], NOW)

@@ -10,12 +10,17 @@ the events with and without the Connect schema wrapper, one batch per delivery.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from adapters.bank2.sql_store import SqlBank2
+from domain.customers import Removal
+from domain.versions import Version, VersionScheme
 from tests import debezium_postgres as pg
 
 CUSTOMER = 42
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 SNAPSHOT = pg.DOC_LSN
 
 
@@ -156,3 +161,21 @@ def test_a_later_snapshot_replaces_an_earlier_snapshot_s_row_but_not_a_streamed_
         )
     )
     assert topic.contact() == [("Maria Souza", "+5527955554444")]
+
+
+def test_versions_stored_before_the_snapshot_rule_still_compare_right(
+    bank2: SqlBank2, wrapped: bool
+) -> None:
+    # Bank 2 written by the code before: an opt-out streamed at lsn 5000, versioned by lsn alone.
+    before = Version(VersionScheme.SOURCE_LOG_POSITION, (5000,))
+    with bank2.unit_of_work() as uow:
+        uow.store.write_contacts([Removal(str(CUSTOMER), before)], NOW)
+        uow.commit()
+    topic = Topic(bank2, wrapped=wrapped)
+    # An older change Debezium sends again after the upgrade, and an old snapshot row: stale.
+    summary = topic.deliver(streamed("u", 4000, 550, phone="(27) 98888-7777"), snapshot_row())
+    assert summary.upserted == 0
+    assert topic.contact() == []
+    # A newer one applies.
+    topic.deliver(streamed("u", 6000, 560, phone="(27) 98888-7777"))
+    assert topic.contact() == [("Maria Souza", "+5527988887777")]

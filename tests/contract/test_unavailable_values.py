@@ -152,3 +152,25 @@ def test_a_batch_with_an_update_costs_one_statement_more(bank2: SqlBank2) -> Non
     before = bank2.statements_executed
     topic.deliver(updated(**OMITTED))
     assert bank2.statements_executed - before == complete + 1
+
+
+def test_a_removal_decided_by_one_flag_applies_when_the_other_is_left_out(
+    topic: pg.CustomerTopic,
+) -> None:
+    topic.deliver(created())
+    summary = topic.deliver(updated(status="I", telemarketing_opt_out=PLACEHOLDER))
+    assert summary.removed == 1
+    assert topic.contacts() == []
+    topic.deliver(created(name="Maria Souza"))  # back, complete
+    topic.deliver(updated(status=PLACEHOLDER, telemarketing_opt_out=True))
+    assert topic.contacts() == []
+
+
+def test_a_removal_and_a_refused_update_in_one_batch(topic: pg.CustomerTopic) -> None:
+    # Bank 2 holds the contact; the batch removes it, then reactivates it without its name.
+    topic.deliver(created())
+    summary = topic.deliver(updated(status="I"), updated(status="A", name=PLACEHOLDER))
+
+    assert (summary.removed, summary.superseded) == (1, 0)
+    assert summary.rejected == {"unavailable_value": 1}
+    assert topic.contacts() == []

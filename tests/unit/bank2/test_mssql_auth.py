@@ -354,3 +354,26 @@ def test_a_lost_connection_says_why(pyodbc: types.ModuleType) -> None:
     reason = engine().reason(make(pyodbc, TRANSIENT[0]))
     assert reason is not None
     assert "TCP Provider: Error code 0x2746" in reason
+
+
+def test_a_documented_transient_number_wins_over_the_login_failure_sent_with_it(
+    pyodbc: types.ModuleType,
+) -> None:
+    message = (
+        f'[42000] {_DRIVER}[SQL Server]Cannot open database "bank2" requested by the login.'
+        f" The login failed. (4060); [28000] {_DRIVER}[SQL Server]Login failed for user"
+        " '<token-identified principal>'. (18456)"
+    )
+    assert engine().is_transient(pyodbc.ProgrammingError("42000", message))
+
+
+def test_a_refused_server_certificate_fails_at_once(pyodbc: types.ModuleType) -> None:
+    message = (
+        f"[08001] {_DRIVER}SSL Provider: [error:0A000086:SSL routines::certificate verify"
+        " failed:unable to get local issuer certificate] (-1) (SQLDriverConnect)"
+    )
+    error = pyodbc.OperationalError("08001", message)
+    assert not engine().is_transient(error)
+    reason = engine().reason(error)
+    assert reason is not None
+    assert "certificate verify failed" in reason

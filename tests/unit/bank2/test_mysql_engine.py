@@ -16,12 +16,14 @@ from typing import Any, cast
 import pymysql  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
+from adapters.bank2.engine import close_quietly
 from adapters.bank2.migrations import migrations_for
 from adapters.bank2.mysql import (
     SCHEMES,
     MysqlEngine,
     MysqlTarget,
     MysqlUrlError,
+    error_number,
     parse_mysql_url,
     split_statements,
 )
@@ -473,3 +475,38 @@ def test_errors_about_data_show_their_number_only(number: int, sqlstate: str, me
 def test_the_password_never_reaches_a_reason() -> None:
     error = server_error(1045, "28000", f"Access denied, you said {PASSWORD}")
     assert engine().reason(error) == "Access denied, you said ***"
+
+
+def test_held_contacts_stay_locked_until_the_transaction_ends(bank2: SqlBank2) -> None:
+    # A change that leaves fields out is settled on the row it read: no other writer may change
+    # that row before the upsert writes over it.
+    with bank2.unit_of_work() as uow:
+        uow.store.write_contacts([contact("1", 1)], NOW)
+        uow.commit()
+    other = bank2.engine.connect()
+    try:
+        with bank2.unit_of_work() as uow:
+            uow.store.held_contacts(["1"])
+            cursor = other.cursor()
+            cursor.execute("SET SESSION innodb_lock_wait_timeout = 1")
+            bank2.engine.begin(other)
+            with pytest.raises(pymysql.err.MySQLError) as raised:
+                cursor.execute("UPDATE contact_state SET name = 'Other' WHERE customer_id = '1'")
+            assert error_number(raised.value) == 1205
+    finally:
+        close_quietly(other)
+
+
+def test_a_refused_server_certificate_fails_at_once() -> None:
+    # As PyMySQL reports it: "cannot connect" (2003), the ssl module's error kept beside it.
+    refused = ssl.SSLCertVerificationError(1, "certificate verify failed: self-signed")
+    error = pymysql.err.OperationalError(2003, f"Can't connect to MySQL server on 'db' ({refused})")
+    error.original_exception = refused
+    assert not engine().is_transient(error)
+    reason = engine().reason(error)
+    assert reason is not None
+    assert "certificate verify failed" in reason
+    dropped = pymysql.err.OperationalError(
+        2003, "Can't connect to MySQL server on 'db' (timed out)"
+    )
+    assert engine().is_transient(dropped)

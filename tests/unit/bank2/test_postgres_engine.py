@@ -7,12 +7,13 @@ that tests/engines.py names, each test on a fresh database.
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
 import psycopg.errors
@@ -27,7 +28,7 @@ from domain.reasons import RejectReason
 from domain.regions import Region
 from domain.versions import Version, VersionScheme
 from service.ports import RejectedRecord, StoreError, TransientStoreError
-from tests.engines import postgres_database
+from tests.engines import POSTGRES_ADMIN_URL, postgres_database
 from tests.support import query
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -99,6 +100,7 @@ def test_the_engine_shows_user_host_and_database_only() -> None:
         (f"postgresql://bank2:{PASSWORD}@db/bank2#frag", "fragment"),
         (f"postgresql://bank2:{PASSWORD}@[::1/bank2", "valid URI"),
         (f"postgresql://bank2:{PASSWORD}@db/bank2?sslmode", "key=value"),
+        ("postgresql://bank2:Tr%C3%AAsSenha%9z@db/bank2", "%25"),  # libpq would quote it
     ],
 )
 def test_a_malformed_url_names_the_problem_without_quoting_the_url(url: str, problem: str) -> None:
@@ -175,6 +177,7 @@ TRANSIENT_SQLSTATES = [
     "57P01",  # admin shutdown (pg_terminate_backend)
     "57P02",  # crash shutdown
     "57P03",  # cannot connect now (starting up, shutting down)
+    "57P05",  # idle session timeout
     "53300",  # too many connections
     "25006",  # read-only transaction (a standby after a failover)
 ]
@@ -244,6 +247,9 @@ PASSWORD_FAILED = attempt("db2", 'FATAL:  password authentication failed for use
         attempt("db1", "FATAL:  the database system is in recovery mode"),
         "consuming input failed: server closed the connection unexpectedly",
         REFUSED + attempt("db2", "session is read-only"),
+        attempt("db1", "SSL connection has been closed unexpectedly"),
+        attempt("db1", "ERROR:  no more connections allowed (max_client_conn)"),
+        attempt("db1", "ERROR:  pgbouncer cannot connect to server"),
     ],
 )
 def test_a_connection_that_may_open_on_a_new_attempt_is_transient(text: str) -> None:
@@ -425,3 +431,59 @@ def test_a_failing_migration_leaves_nothing_behind(pg_url: str) -> None:
             "SELECT to_regclass('half_done') IS NULL, to_regclass('schema_migrations') IS NULL"
         ).fetchall()
     assert left == [(True, True)]
+
+
+def test_held_contacts_stay_locked_until_the_transaction_ends(bank2: SqlBank2) -> None:
+    # A change that leaves fields out is settled on the row it read: no other writer may change
+    # that row before the upsert writes over it.
+    write(bank2, contact("1", 1))
+    other = bank2.engine.connect()
+    try:
+        with bank2.unit_of_work() as uow:
+            uow.store.held_contacts(["1"])
+            bank2.engine.begin(other)
+            cursor = other.cursor()
+            cursor.execute("SET LOCAL lock_timeout = '100ms'")
+            with pytest.raises(psycopg.Error) as raised:
+                cursor.execute("UPDATE contact_state SET name = 'Other' WHERE customer_id = '1'")
+            assert raised.value.sqlstate == "55P03"
+    finally:
+        other.close()
+
+
+def test_the_password_is_removed_from_a_reason_in_every_form_the_url_holds_it() -> None:
+    engine = PostgresEngine.from_url("postgresql://bank2:Tr%C3%AAs-Senha@db/bank2")
+    error = psycopg.OperationalError('connection failed: token "Tr%C3%AAs-Senha", and Três-Senha')
+    assert engine.reason(error) == 'connection failed: token "***", and ***'
+    long_reason = psycopg.OperationalError("x" * 398 + "Três-Senha")
+    reason = engine.reason(long_reason)
+    assert reason is not None
+    assert "Tr" not in reason.removeprefix("x" * 398)  # cut after masking, never through it
+
+
+def test_names_are_sent_as_utf8_whatever_the_url_asks(pg_url: str) -> None:
+    bank = open_bank2(pg_url + "&client_encoding=LATIN1")
+    write(bank, contact("1", 1, "Ana Řezníčková"))
+    assert query(bank, "SELECT name FROM contact_state") == [("Ana Řezníčková",)]
+    bank.close()
+
+
+def test_a_database_that_cannot_store_every_name_is_refused_by_name() -> None:
+    name = f"bank2_latin1_{secrets.token_hex(4)}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(
+            f"CREATE DATABASE {name} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' "
+            "TEMPLATE template0"
+        )
+    try:
+        bank = open_bank2(urlunsplit(urlsplit(POSTGRES_ADMIN_URL)._replace(path=f"/{name}")))
+        with pytest.raises(StoreError) as raised, bank.unit_of_work():
+            pass
+        assert not isinstance(raised.value, TransientStoreError)
+        assert "the database's encoding is LATIN1; Bank 2 needs a UTF8 database" in str(
+            raised.value
+        )
+        bank.close()
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name}")

@@ -24,7 +24,7 @@ from domain.versions import Version, VersionScheme
 
 
 def v(n: int) -> Version:
-    return Version(VersionScheme.POSTGRES_COMMIT_ORDER, (1, n, 0))
+    return Version(VersionScheme.SOURCE_LOG_POSITION, (n, 0, 0))
 
 
 SP_MOBILE = "(11) 98765-4321"  # Sudeste

@@ -41,6 +41,7 @@ EXAMPLES: list[tuple[str, dict[str, object]]] = [
     ("id after a no-break space", BASE | {"customer_id": "\u00a042"}),
     ("id before a next-line character", BASE | {"customer_id": "42\u0085"}),
     ("id padded with tabs", BASE | {"customer_id": "\t42\n"}),
+    ("id with a replacement character", BASE | {"customer_id": "Jo\ufffdo"}),
     ("id with inner spaces", BASE | {"customer_id": " Ana Lima "}),
     ("id with accents", BASE | {"customer_id": "joão-42"}),
     ("largest integer id", BASE | {"customer_id": 18446744073709551615}),

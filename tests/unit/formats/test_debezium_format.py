@@ -151,8 +151,9 @@ def postgres_version(op: str, source: Any, transaction: Any = None) -> Version:
 
 
 def test_a_streamed_postgresql_change_is_versioned_by_its_lsn_after_every_snapshot_row() -> None:
+    # The version the lsn alone gave before: Bank 2's stored versions still compare right.
     assert postgres_version("c", postgres_source()) == Version(
-        VersionScheme.POSTGRES_COMMIT_ORDER, (1, 24023128, 0)
+        VersionScheme.SOURCE_LOG_POSITION, (24023128, 0, 0)
     )
 
 
@@ -172,7 +173,7 @@ def test_a_streamed_postgresql_change_is_versioned_by_its_lsn_after_every_snapsh
 def test_postgresql_snapshot_rows_come_before_any_streamed_change(op: str, marker: object) -> None:
     version = postgres_version(op, postgres_source() | {"snapshot": marker})
 
-    assert version == Version(VersionScheme.POSTGRES_COMMIT_ORDER, (0, 24023128, 0))
+    assert version == Version(VersionScheme.SOURCE_LOG_POSITION, (0, 24023128, 0))
     assert version < postgres_version("u", postgres_source(lsn=1))
 
 
@@ -184,7 +185,7 @@ def test_an_incremental_snapshot_row_is_placed_at_its_window_s_position() -> Non
         "sequence": '["24023119","24030000"]',
     }
     assert postgres_version("r", source) == Version(
-        VersionScheme.POSTGRES_COMMIT_ORDER, (0, 24030000, 0)
+        VersionScheme.SOURCE_LOG_POSITION, (0, 24030000, 0)
     )
 
 
@@ -194,6 +195,12 @@ def test_the_place_in_the_transaction_breaks_a_tie_between_two_changes_at_one_po
 
     assert first < second
     assert postgres_version("u", postgres_source(), {"total_order": "x"}).parts[2] == 0
+
+
+def test_a_streamed_postgresql_change_at_position_zero_is_refused() -> None:
+    message = envelope("u", after=ROW, source=postgres_source(lsn=0))
+
+    assert decode_customer_record(record_of(message)) == Rejection(RejectReason.INVALID_VERSION)
 
 
 @pytest.mark.parametrize(

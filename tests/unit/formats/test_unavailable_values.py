@@ -36,9 +36,23 @@ def test_the_placeholder_in_a_contact_field_means_unchanged(field: str, wrapped:
 
 @pytest.mark.parametrize("field", ["status", "telemarketing_opt_out"])
 def test_the_placeholder_in_a_flag_that_decides_removal_is_refused(field: str) -> None:
-    assert decode_customer_record(update(**{field: PLACEHOLDER})) == Rejection(
+    assert decode_customer_record(update(**dict.fromkeys([field], PLACEHOLDER))) == Rejection(
         RejectReason.UNAVAILABLE_VALUE
     )
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        {"status": "I", "telemarketing_opt_out": PLACEHOLDER},
+        {"status": PLACEHOLDER, "telemarketing_opt_out": True},
+    ],
+)
+def test_a_flag_that_removes_decides_whatever_the_other_one_is(flags: dict[str, Any]) -> None:
+    change = decode_customer_record(update(**flags))
+
+    assert isinstance(change, CustomerChange)
+    assert change.removes_contact
 
 
 def test_the_placeholder_is_only_a_whole_text_value() -> None:
@@ -56,16 +70,18 @@ def test_the_connector_s_own_placeholder_is_a_setting() -> None:
     default = decode(update(phone=PLACEHOLDER))
     assert isinstance(custom, CustomerChange)
     assert custom.phone is UNCHANGED
+    # Debezium's default still counts: a setting that does not match the connector's must never
+    # turn its placeholder into data (a name stored, a good contact withdrawn for its "phone").
     assert isinstance(default, CustomerChange)
-    assert default.phone == PLACEHOLDER  # not this connector's: data (an invalid phone)
+    assert default.phone is UNCHANGED
 
 
 def test_a_hex_placeholder_also_matches_the_text_its_octets_spell() -> None:
     # PostgreSQL decodes a "hex:" placeholder into text columns; SQL Server takes it literally.
     hex_placeholder = "hex:" + b"<toast>".hex()
-    assert unavailable_values(hex_placeholder) == {hex_placeholder, "<toast>"}
-    assert unavailable_values("hex:zz") == {"hex:zz"}
-    assert unavailable_values("") == frozenset()
+    assert unavailable_values(hex_placeholder) == {hex_placeholder, "<toast>", PLACEHOLDER}
+    assert unavailable_values("hex:zz") == {"hex:zz", PLACEHOLDER}
+    assert unavailable_values("") == {PLACEHOLDER}
 
     change = CustomerDecoder(hex_placeholder)(update(name="<toast>"))
     assert isinstance(change, CustomerChange)
