@@ -112,13 +112,6 @@ def test_it_passes_one_identity_per_function_to_the_privilege_script() -> None:
     assert _sqlcmd_variables() == {"CUSTOMERS_IDENTITY", "PAYMENTS_IDENTITY", "TELESALES_PRINCIPAL"}
 
 
-# adapters/bank2/privileges/mssql.sql (outside the infrastructure) still takes a single
-# FUNCTION_IDENTITY. Strict: this starts failing as soon as the privilege script takes the new
-# variables, so that the mark is removed then.
-@pytest.mark.xfail(
-    strict=True,
-    reason="mssql.sql must take CUSTOMERS_IDENTITY and PAYMENTS_IDENTITY (docs/security.md)",
-)
 def test_the_privilege_script_variables_are_the_ones_it_uses() -> None:
     sql = (ROOT / "adapters" / "bank2" / "privileges" / "mssql.sql").read_text()
     assert set(re.findall(r"\$\((\w+)\)", sql)) == _sqlcmd_variables()

@@ -36,24 +36,44 @@ def test_telesales_may_only_select_the_view() -> None:
     assert telesales == {"dbo.telesales_contacts": {"SELECT"}}
 
 
-def test_the_function_may_only_use_the_projection_tables_and_never_the_view_or_ddl() -> None:
-    function = {
-        obj: rights for (who, obj), rights in _grants().items() if who == "telesales_function"
-    }
-    assert function == {
+def _granted_to(role: str) -> dict[str, set[str]]:
+    return {obj: rights for (who, obj), rights in _grants().items() if who == role}
+
+
+def test_the_customer_function_may_only_use_the_projection_tables() -> None:
+    assert _granted_to("telesales_function") == {
         "dbo.contact_state": {"SELECT", "INSERT", "UPDATE", "DELETE"},
         "dbo.consumer_offsets": {"SELECT", "INSERT", "UPDATE"},
         "dbo.rejected_messages": {"SELECT", "INSERT"},
         "dbo.schema_migrations": {"SELECT"},
-        "dbo.transactions": {"SELECT", "INSERT"},
     }
+    # A database prepared by the script's earlier version loses the transactions.
+    assert (
+        "REVOKE SELECT, INSERT ON OBJECT::dbo.transactions FROM telesales_function;"
+        in _statements()
+    )
+
+
+def test_the_payment_function_may_only_use_the_transactions_and_its_rejects() -> None:
+    assert _granted_to("payments_function") == {
+        "dbo.transactions": {"SELECT", "INSERT"},
+        "dbo.rejected_messages": {"SELECT", "INSERT"},
+        "dbo.schema_migrations": {"SELECT"},
+    }
+
+
+def test_each_function_s_identity_is_its_own_user_in_its_own_role() -> None:
+    statements = _statements()
+    assert "ALTER ROLE telesales_function ADD MEMBER [$(CUSTOMERS_IDENTITY)];" in statements
+    assert "ALTER ROLE payments_function ADD MEMBER [$(PAYMENTS_IDENTITY)];" in statements
+    assert "FUNCTION_IDENTITY" not in _code(SCRIPT.read_text())
 
 
 def test_nobody_may_change_or_delete_a_payment_outcome() -> None:
     # The MERGE only inserts (tests/payments/test_payment_mssql_sql.py): SELECT and INSERT are
     # all it needs, so an outcome stays final even for a login that runs other statements.
     on_transactions = {who: r for (who, obj), r in _grants().items() if obj == "dbo.transactions"}
-    assert on_transactions == {"telesales_function": {"SELECT", "INSERT"}}
+    assert on_transactions == {"payments_function": {"SELECT", "INSERT"}}
 
 
 def test_every_grant_is_recognised_and_nothing_broad_is_granted() -> None:
