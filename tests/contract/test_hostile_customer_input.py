@@ -93,3 +93,16 @@ def test_huge_and_expanding_fields_cost_milliseconds_and_change_nothing(
     assert per_message < 0.05
     # They were rule-breaking changes of customer 42: its contact is withdrawn, not replaced.
     assert shown(engine_bank2) == []
+
+
+def test_the_longest_id_and_name_the_rules_accept_are_stored_exactly(
+    engine_bank2: SqlBank2,
+) -> None:
+    # Outside the Basic Multilingual Plane: two UTF-16 code units each on SQL Server.
+    customer_id = "\U0001d4d2" * 64
+    name = "\U0001d4d0" * 120
+    message = {"customer_id": customer_id, "version": 1, "name": name, "phone": "11987654321"}
+    assert deliver(engine_bank2, message) == {}
+    assert query(engine_bank2, "SELECT customer_id, name FROM telesales_contacts") == [
+        (customer_id, name)
+    ]

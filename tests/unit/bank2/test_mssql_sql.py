@@ -25,6 +25,8 @@ from adapters.bank2 import engine as engine_module
 from adapters.bank2 import mssql
 from adapters.bank2.migrations import migrations_for
 from adapters.bank2.mssql import SESSION_SQL, SQL, split_batches
+from adapters.formats.fields import MAX_CUSTOMER_ID_LENGTH
+from domain.names import MAX_NAME_LENGTH
 
 SYSTEM_TABLES = {"sys.databases", "sys.indexes"}
 # Columns of OPENJSON's default schema (no WITH clause).
@@ -333,3 +335,21 @@ def test_the_view_is_alone_in_its_batch() -> None:
         trees = parse(batch)
         if any(isinstance(t, exp.Create) and t.args.get("kind") == "VIEW" for t in trees):
             assert len(trees) == 1, name
+
+
+def test_customer_columns_hold_the_longest_values_the_rules_accept_in_utf16() -> None:
+    # NVARCHAR(n) counts UTF-16 code units: a character outside the BMP takes two.
+    (contact_state,) = [
+        create.this
+        for batch in migration_batches().values()
+        for tree in parse(batch)
+        for create in tree.find_all(exp.Create)
+        if create.args.get("kind") == "TABLE" and create.this.this.name == "contact_state"
+    ]
+    widths = {
+        column.name: int(column.args["kind"].expressions[0].this.this)
+        for column in contact_state.expressions
+        if isinstance(column, exp.ColumnDef) and column.args["kind"].expressions
+    }
+    assert widths["customer_id"] >= 2 * MAX_CUSTOMER_ID_LENGTH
+    assert widths["name"] >= 2 * MAX_NAME_LENGTH
