@@ -28,6 +28,7 @@ from domain.versions import Version, VersionScheme
 from service.ports import RejectedRecord, StoreError, TransientStoreError
 from service.records import Partition
 from tests.engines import mysql_database
+from tests.payments.support import OUTCOME_CHANGES as COMMON_OUTCOME_CHANGES
 from tests.support import decide_one_transaction
 
 SCRIPT = Path(__file__).parents[2] / "adapters" / "bank2" / "privileges" / "mysql.sql"
@@ -221,11 +222,7 @@ def test_the_function_account_decides_payments(setup: Setup) -> None:
 
 
 OUTCOME_CHANGES = [
-    "UPDATE transactions SET status = 'approved', error_message = NULL",
-    "UPDATE transactions SET amount = 1.00",
-    "UPDATE transactions SET error_message = 'card expired'",
-    "UPDATE transactions SET id = 'tx-2' WHERE id = 'tx-1'",  # an outcome moved to another id
-    "DELETE FROM transactions",
+    *COMMON_OUTCOME_CHANGES,
     (
         "REPLACE INTO transactions (id, account_id, amount, status, created_at, updated_at)"
         " VALUES ('tx-1', 'a', 1.00, 'approved', NOW(), NOW())"

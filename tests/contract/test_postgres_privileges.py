@@ -29,6 +29,7 @@ from domain.versions import Version, VersionScheme
 from service.ports import RejectedRecord
 from service.records import Partition
 from tests.engines import POSTGRES_ADMIN_URL, postgres_database
+from tests.payments.support import OUTCOME_CHANGES as COMMON_OUTCOME_CHANGES
 from tests.support import decide_one_transaction
 
 SCRIPT = Path(__file__).resolve().parents[2] / "adapters/bank2/privileges/postgresql.sql"
@@ -231,11 +232,7 @@ def test_the_function_decides_payments_with_its_own_login(owner_url: str, logins
 
 
 OUTCOME_CHANGES = [
-    "UPDATE transactions SET status = 'approved', error_message = NULL",
-    "UPDATE transactions SET amount = 1.00",
-    "UPDATE transactions SET error_message = 'card expired'",
-    "UPDATE transactions SET id = 'tx-2' WHERE id = 'tx-1'",  # an outcome moved to another id
-    "DELETE FROM transactions",
+    *COMMON_OUTCOME_CHANGES,
     "TRUNCATE transactions",
     (
         "INSERT INTO transactions (id, account_id, amount, status, created_at, updated_at)"

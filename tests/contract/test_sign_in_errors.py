@@ -83,6 +83,21 @@ def with_query(url: str, query: str) -> str:
     return urlunsplit(urlsplit(url)._replace(query=query))
 
 
+def skip_if_postgres_offers_tls() -> None:
+    """These tests show a server without TLS refused: one that has TLS cannot show it."""
+    with psycopg.connect(POSTGRES_ADMIN_URL) as admin:
+        if admin.execute("SHOW ssl").fetchone() == ("on",):
+            pytest.skip("this server offers TLS")
+
+
+def skip_if_mariadb_offers_tls(url: str) -> None:
+    with my_admin(url) as admin:
+        cursor = admin.cursor()
+        cursor.execute("SHOW VARIABLES LIKE 'have_ssl'")
+        if cursor.fetchone() == ("have_ssl", "YES"):
+            pytest.skip("this server offers TLS")
+
+
 # --- PostgreSQL, the machine's server ------------------------------------------------------
 
 
@@ -168,10 +183,7 @@ def test_postgres_tables_the_role_may_not_read(
 def test_postgres_tls_required_by_the_url_but_not_offered(
     pg_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with psycopg.connect(POSTGRES_ADMIN_URL) as admin:
-        ssl = admin.execute("SHOW ssl").fetchone()
-    if ssl == ("on",):
-        pytest.skip("this server offers TLS")
+    skip_if_postgres_offers_tls()
     error, retries = first_batch(with_query(pg_url, "sslmode=require"), caplog)
     assert_terminal(error, retries, "server does not support SSL, but SSL was required")
 
@@ -181,10 +193,7 @@ def test_postgres_verified_tls_is_the_default(
 ) -> None:
     # No sslmode in the URL: verified TLS, so a server without TLS is refused, never used in
     # plaintext (libpq's own default, prefer, would).
-    with psycopg.connect(POSTGRES_ADMIN_URL) as admin:
-        ssl = admin.execute("SHOW ssl").fetchone()
-    if ssl == ("on",):
-        pytest.skip("this server offers TLS")
+    skip_if_postgres_offers_tls()
     error, retries = first_batch(with_query(pg_url, ""), caplog)
     assert_terminal(error, retries, "server does not support SSL, but SSL was required")
 
@@ -354,21 +363,13 @@ def test_mariadb_tables_the_account_may_not_read(
 def test_mariadb_tls_required_by_the_url_but_not_offered(
     my_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with my_admin(my_url) as admin:
-        cursor = admin.cursor()
-        cursor.execute("SHOW VARIABLES LIKE 'have_ssl'")
-        if cursor.fetchone() == ("have_ssl", "YES"):
-            pytest.skip("this server offers TLS")
+    skip_if_mariadb_offers_tls(my_url)
     error, retries = first_batch(with_query(my_url, "ssl=true"), caplog)
     assert_terminal(error, retries, "error 2026", "SSL is required but the server doesn't")
 
 
 def test_mariadb_verified_tls_is_the_default(my_url: str, caplog: pytest.LogCaptureFixture) -> None:
-    with my_admin(my_url) as admin:
-        cursor = admin.cursor()
-        cursor.execute("SHOW VARIABLES LIKE 'have_ssl'")
-        if cursor.fetchone() == ("have_ssl", "YES"):
-            pytest.skip("this server offers TLS")
+    skip_if_mariadb_offers_tls(my_url)
     error, retries = first_batch(with_query(my_url, ""), caplog)
     assert_terminal(error, retries, "error 2026", "SSL is required but the server doesn't")
 

@@ -40,3 +40,14 @@ class Topic:
             out.append(StreamRecord(self.name, self.partition, self.next_offset, key, raw))
             self.next_offset += 1
         return out
+
+
+# Statements that would change a stored outcome, in SQL both PostgreSQL and MySQL read: the
+# function's own login must be refused each (the privilege tests add each engine's own forms).
+OUTCOME_CHANGES = [
+    "UPDATE transactions SET status = 'approved', error_message = NULL",
+    "UPDATE transactions SET amount = 1.00",
+    "UPDATE transactions SET error_message = 'card expired'",
+    "UPDATE transactions SET id = 'tx-2' WHERE id = 'tx-1'",  # an outcome moved to another id
+    "DELETE FROM transactions",
+]
