@@ -132,25 +132,21 @@ def project(
     """
     if change.removes_contact:
         return Removal(change.customer_id, change.version)
-    if change.name is UNCHANGED or change.phone is UNCHANGED or change.state is UNCHANGED:
+    raw_name, raw_phone, state = change.name, change.phone, change.state
+    if raw_name is UNCHANGED or raw_phone is UNCHANGED or state is UNCHANGED:
         return _update(change, parse_phone)
-    name = normalize_name(change.name)
+    name = normalize_name(raw_name)
     if name is None:
         return _rejected(change, RejectReason.INVALID_NAME)
-    phone = parse_phone(change.phone) if isinstance(change.phone, str) else None
+    phone = parse_phone(raw_phone) if isinstance(raw_phone, str) else None
     if phone is None:
         return _rejected(change, RejectReason.INVALID_PHONE)
-    region = _region(change.state, phone.area_code)
+    # The state decides when the producer sent one; otherwise the phone's area code does.
+    from_state = not _no_state(state)
+    region = _state_region(state) if from_state else region_of_area_code(phone.area_code)
     if region is None:
         return _rejected(change, RejectReason.INVALID_STATE)
-    return Contact(
-        change.customer_id,
-        change.version,
-        name,
-        phone.e164,
-        region,
-        region_from_state=not _no_state(change.state),
-    )
+    return Contact(change.customer_id, change.version, name, phone.e164, region, from_state)
 
 
 def _update(
@@ -177,13 +173,6 @@ def _update(
 
 def _rejected(change: CustomerChange, reason: RejectReason) -> Rejection:
     return Rejection(reason, Removal(change.customer_id, change.version, withdrawn=True))
-
-
-def _region(state: object, area_code: int) -> Region | None:
-    """The state decides when the producer sent one; otherwise the phone's area code does."""
-    if _no_state(state):
-        return region_of_area_code(area_code)
-    return _state_region(state)
 
 
 def _no_state(state: object) -> bool:

@@ -211,7 +211,8 @@ var functionAppName = 'func-${env}-${resourceToken}'
 var isFlex = hostingPlan == 'FlexConsumption'
 var publicEndpointsOpen = publicNetworkAccessForDevelopment == 'ListedIpAddressesOnly'
 var publicNetworkAccess = publicEndpointsOpen ? 'Enabled' : 'Disabled'
-var listedIpAddresses = publicEndpointsOpen ? (empty(clientIpAddress) ? allowedIpAddresses : union(allowedIpAddresses, [clientIpAddress])) : []
+// 0.0.0.0 is never a listed address: as a SQL firewall rule it means "all Azure services".
+var listedIpAddresses = publicEndpointsOpen ? filter(empty(clientIpAddress) ? allowedIpAddresses : union(allowedIpAddresses, [clientIpAddress]), address => address != '0.0.0.0') : []
 var bank2DatabaseName = 'bank2'
 var kafkaUsernameSecretName = 'kafka-username'
 var kafkaPasswordSecretName = 'kafka-password'

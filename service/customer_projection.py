@@ -97,7 +97,7 @@ class BatchSummary:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per event, and frozen fields cost more to set
 class _Projected:
     """A record's place and what it decided: its bytes are not kept once it is decoded."""
 

@@ -151,9 +151,12 @@ def _json(value: object) -> str:
     return orjson.dumps(value).decode()
 
 
+# region_from_state as every engine's JSON expansion reads it: 1, 0 or null.
+_AS_NUMBER = {True: 1, False: 0, None: None}
+
+
 def _contact_row(change: ContactChange) -> list[object]:
     if isinstance(change, Contact):
-        from_state = change.region_from_state
         return [
             change.customer_id,
             change.version.key,
@@ -161,7 +164,7 @@ def _contact_row(change: ContactChange) -> list[object]:
             change.phone,
             change.region,
             0,
-            None if from_state is None else int(from_state),
+            _AS_NUMBER[change.region_from_state],
         ]
     return [change.customer_id, change.version.key, None, None, None, 1, None]
 

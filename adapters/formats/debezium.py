@@ -87,9 +87,11 @@ def _upsert(
     customer_id = canonical_customer_id(row.get("id"))
     if customer_id is None:
         return Rejection(RejectReason.INVALID_CUSTOMER_ID)
+    # Inline checks rather than calls: this runs for every Debezium event. A value is the
+    # placeholder only as a whole text (other types are never hashed into the set).
     status, opt_out = row.get("status"), row.get("telemarketing_opt_out")
-    status_unavailable = _is_unavailable(status, unavailable)
-    opt_out_unavailable = _is_unavailable(opt_out, unavailable)
+    status_unavailable = type(status) is str and status in unavailable
+    opt_out_unavailable = type(opt_out) is str and opt_out in unavailable
     active = True if status_unavailable else active_from_status(status)
     opted_out = False if opt_out_unavailable else _bit(opt_out)
     if active is None or opted_out is None:
@@ -100,19 +102,21 @@ def _upsert(
     if (status_unavailable or opt_out_unavailable) and not removes:
         return Rejection(RejectReason.UNAVAILABLE_VALUE)
     name, phone, state = row.get("name"), row.get("phone"), row.get("state")
+    if type(name) is str and name in unavailable:
+        name = UNCHANGED
+    if type(phone) is str and phone in unavailable:
+        phone = UNCHANGED
+    if type(state) is str and state in unavailable:
+        state = UNCHANGED
     return CustomerChange(
         customer_id,
         version,
         active=active,
         telemarketing_opt_out=opted_out,
-        name=UNCHANGED if _is_unavailable(name, unavailable) else name,
-        phone=UNCHANGED if _is_unavailable(phone, unavailable) else phone,
-        state=UNCHANGED if _is_unavailable(state, unavailable) else state,
+        name=name,
+        phone=phone,
+        state=state,
     )
-
-
-def _is_unavailable(value: object, unavailable: frozenset[str]) -> bool:
-    return isinstance(value, str) and value in unavailable
 
 
 def _deletion(before: object, key: bytes | None, version: Version) -> CustomerChange | Rejection:

@@ -7,9 +7,9 @@ parameter, variable, resource or module of the file is that symbol; anything els
 
 ``Template.instantiate`` evaluates what can be known before deployment: parameters (defaults
 or given), variables, conditionals, comparisons, ``union``, ``empty``, ``string``, ``max``,
-``[for item in array: ...]`` expressions inside values, and module outputs. What only Azure
-knows (a resource's id, a client id, ``uniqueString``) stays a ``Ref`` that prints as the Bicep
-expression, e.g. ``hostIdentity.properties.clientId`` or ``vnet.properties.subnets[1].id``.
+``filter`` with a lambda, ``[for item in array: ...]`` expressions inside values, and module
+outputs. What only Azure knows (a resource's id, a client id, ``uniqueString``) stays a ``Ref``
+that prints as the Bicep expression, e.g. ``hostIdentity.properties.clientId`` or ``vnet.properties.subnets[1].id``.
 
 The parser ignores operator precedence, so the templates parenthesise every comparison and
 logical operator used inside a conditional; a template that forgot would evaluate wrongly here,
@@ -289,8 +289,10 @@ class Template:
             case _:
                 return Ref(f"<{kind}>")
 
-    def _function(self, function: dict[str, Any]) -> Any:
+    def _function(self, function: dict[str, Any]) -> Any:  # noqa: PLR0911 - one per function
         kind, parameters = function["type"], function.get("parameters") or {}
+        if kind == "filter":
+            return self._filter(parameters)
         arguments = [self.eval(v) for v in parameters.values()]
         match kind:
             case "union" if all(isinstance(a, dict) for a in arguments):
@@ -309,6 +311,25 @@ class Template:
                 return max(arguments)
             case _:
                 return Ref(f"{kind}(...)")
+
+    def _filter(self, parameters: dict[str, Any]) -> Any:
+        """``filter(array, item => condition)``: the items whose condition is true."""
+        array = self.eval(parameters["input_array"])
+        lambda_ = parameters["expression"]["detail"]
+        if not isinstance(array, list):
+            return Ref("filter(...)")
+        kept = []
+        for item in array:
+            self._loop_items.append({lambda_["var_1"]: item})
+            try:
+                keep = self.eval(lambda_["expression"])
+            finally:
+                self._loop_items.pop()
+            if isinstance(keep, Ref):
+                return Ref("filter(...)")
+            if keep:
+                kept.append(item)
+        return kept
 
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "'": "'", "\\": "\\", "$": "$"}

@@ -151,7 +151,19 @@ def test_no_template_declares_the_azure_services_rule(path: Any) -> None:
     # The parse tree holds code, not comments (which explain why the rule is absent).
     tree = repr(parsed(path))
     assert "AllowAllWindowsAzureIps" not in tree
-    assert "0.0.0.0" not in tree  # noqa: S104 - searched for, not bound
+    # 0.0.0.0 appears only where main.bicep takes it out of the listed addresses.
+    excluded = "'operand_1': 'address', 'operand_2': '0.0.0.0'"
+    assert tree.count("0.0.0.0") == tree.count(excluded)  # noqa: S104 - searched for, not bound
+
+
+def test_listing_0_0_0_0_never_opens_the_firewall_to_all_azure_services() -> None:
+    # As a SQL firewall rule, 0.0.0.0 to 0.0.0.0 means "every Azure service of every tenant".
+    main = deploy(
+        publicNetworkAccessForDevelopment="ListedIpAddressesOnly",
+        allowedIpAddresses=["0.0.0.0", "203.0.113.7"],  # noqa: S104 - a value, not bound
+        clientIpAddress="0.0.0.0",  # noqa: S104
+    )
+    assert _firewall_addresses(main) == ["203.0.113.7"]
 
 
 # --- Private endpoints and their DNS zones --------------------------------------------------------
