@@ -10,6 +10,7 @@ coordinates come from the trigger metadata that ``KafkaTriggerConverter`` put on
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 import azure.functions as func
@@ -29,18 +30,38 @@ def iter_stream_records(events: Sequence[func.KafkaEvent]) -> Iterator[StreamRec
 
 
 def stream_records_at(
-    events: Sequence[func.KafkaEvent], positions: Collection[tuple[str, int, int]]
+    events: Sequence[func.KafkaEvent],
+    positions: Collection[tuple[str, int, int]],
+    *,
+    with_values: bool,
 ) -> list[StreamRecord]:
     """The records at these (topic, partition, offset) positions, in delivery order: for the
-    few messages a batch reports, built again from the events the worker still holds."""
+    few messages a batch reports, built again from the events the worker still holds. Without
+    their values, only the trigger metadata is read: no message body is copied."""
     found = []
     for event in events:
-        place = (event.topic, event.partition, event.offset)
-        if None not in place and place not in positions:
-            continue  # the trigger metadata says where it is: no need to read its body
-        record = _stream_record(event)
-        if (record.topic, record.partition, record.offset) in positions:
-            found.append(record)
+        topic, partition, offset = event.topic, event.partition, event.offset
+        if topic is None or partition is None or offset is None:
+            record = _stream_record(event)  # only the envelope says where it is
+            if (record.topic, record.partition, record.offset) not in positions:
+                continue
+            if not with_values:
+                record = replace(record, value=None)
+        elif (topic, partition, offset) not in positions:
+            continue
+        elif with_values:
+            record = _stream_record(event)
+        else:
+            key = event.key
+            record = StreamRecord(
+                topic,
+                partition,
+                offset,
+                key.encode() if key is not None else None,
+                None,
+                _timestamp(event.timestamp),
+            )
+        found.append(record)
     return found
 
 

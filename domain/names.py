@@ -28,8 +28,12 @@ def normalize_name(raw: object) -> str | None:
     A valid name has 1 to 120 characters after normalisation. Controls that separate words (tab,
     newline) become spaces first, so "Maria\\tSouza" stays two words.
     """
-    if not isinstance(raw, str) or len(raw) > _MAX_SENT_LENGTH:
+    if not isinstance(raw, str):
         return None
+    if len(raw) > _MAX_SENT_LENGTH:
+        raw = raw.strip()  # a fixed-width CHAR column pads with spaces
+        if len(raw) > _MAX_SENT_LENGTH:
+            return None
     # Shortcuts for the common cases: every Cc, Cf and Cs character is unprintable, and so is
     # all whitespace but the plain space.
     if raw.isprintable() and "  " not in raw:

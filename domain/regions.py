@@ -104,7 +104,12 @@ _MAX_STATE_LENGTH = 40
 
 def region_of_state(state: str) -> Region | None:
     """The region of a state given as UF ("SP") or name ("São Paulo", "sao paulo"), else None."""
-    return _region_of_state(state) if len(state) <= _MAX_STATE_LENGTH else None
+    if len(state) > _MAX_STATE_LENGTH:
+        # A fixed-width CHAR column pads with spaces: "SP" and 48 of them is still São Paulo.
+        state = state.strip()
+        if len(state) > _MAX_STATE_LENGTH:
+            return None
+    return _region_of_state(state)
 
 
 # Producers spell a few dozen states a few ways each; the cache is bounded against any others.

@@ -25,7 +25,8 @@ class RejectedRecord:
     topic: str
     partition: int
     offset: int
-    reason: RejectReason
+    # A RejectReason; one read back from Bank 2 may be a code another release wrote, kept as text.
+    reason: RejectReason | str
 
 
 class ProjectionStore(Protocol):

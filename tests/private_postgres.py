@@ -34,6 +34,8 @@ class PrivateServer:
     port: int
     admin: str
     admin_password: str
+    # The certificate authority that signed the server's TLS certificate (for "localhost").
+    ca_file: Path
 
     def url(self, user: str, password: str | None, database: str = "postgres") -> str:
         credentials = f"{user}:{password}" if password is not None else user
@@ -58,12 +60,43 @@ def private_postgres() -> Iterator[PrivateServer]:
         data, log = root / "data", root / "server.log"
         initdb = [bindir / "initdb", "-D", data, "-U", "admin", f"--pwfile={root / 'pw'}"]
         _run(account, [*initdb, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"])
-        settings = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        ca_file = _certificates(root, account)
+        settings = (
+            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c ssl=on"
+            f" -c ssl_cert_file={root / 'server.crt'} -c ssl_key_file={root / 'server.key'}"
+        )
         _run(account, [bindir / "pg_ctl", "-D", data, "-o", settings, "-l", log, "-w", "start"])
         try:
-            yield PrivateServer("127.0.0.1", port, "admin", password)
+            yield PrivateServer("127.0.0.1", port, "admin", password, ca_file)
         finally:
             _run(account, [bindir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"])
+
+
+def _certificates(root: Path, account: str | None) -> Path:
+    """A throwaway certificate authority, and a server certificate for localhost it signed."""
+    ca_key, ca_crt = root / "ca.key", root / "ca.crt"
+    key, request, crt = root / "server.key", root / "server.csr", root / "server.crt"
+    openssl = shutil.which("openssl") or "openssl"
+    san = _write(root / "san.cnf", "subjectAltName=DNS:localhost\n")
+    commands: list[list[object]] = [
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj"],
+        [openssl, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost"],
+        [openssl, "x509", "-req", "-in", request, "-CA", ca_crt, "-CAkey", ca_key],
+    ]
+    commands[0] += ["/CN=bank2 test CA", "-keyout", ca_key, "-out", ca_crt]
+    commands[1] += ["-keyout", key, "-out", request]
+    commands[2] += ["-CAcreateserial", "-days", "1", "-out", crt, "-extfile", san]
+    for command in commands:
+        _run(None, command)
+    key.chmod(0o600)  # the server refuses a key others may read
+    _give(key, account)
+    _give(crt, account)
+    return ca_crt
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def _server_account(root: Path) -> str | None:

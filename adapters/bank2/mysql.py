@@ -196,6 +196,7 @@ class SessionSql:
     """What each new connection runs before it is used: options and migrations."""
 
     session_options: tuple[str, ...]  # ()
+    session_cipher: str  # () -> one row: (name, the TLS cipher in use or '')
     begin: str  # ()
     schema_migrations_exists: str  # () -> one row: (count)
     applied_migrations: str  # () -> rows of (version)
@@ -227,6 +228,7 @@ SESSION_SQL = SessionSql(
         # fails with error 1665.
         "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
     ),
+    session_cipher="SHOW SESSION STATUS LIKE 'Ssl_cipher'",
     begin="START TRANSACTION",
     schema_migrations_exists="""
 SELECT COUNT(*) FROM information_schema.TABLES
@@ -392,6 +394,8 @@ class MysqlEngine:
         opened: Connection = connection
         try:
             cursor = connection.cursor()
+            if self.target.tls:
+                _check_encrypted(cursor)
             for statement in SESSION_SQL.session_options:
                 cursor.execute(statement)
             _migrate(connection, migrations_for("mysql"))
@@ -467,6 +471,17 @@ def error_number(error: BaseException) -> int | None:
     """The MySQL error number PyMySQL puts first in an error's args, if any."""
     first = error.args[0] if error.args else None
     return first if isinstance(first, int) and not isinstance(first, bool) else None
+
+
+def _check_encrypted(cursor: Any) -> None:
+    """The session really is TLS: PyMySQL before 1.2 fell back to plaintext, without a word,
+    when the server offered no TLS; this holds whatever the driver does."""
+    cursor.execute(SESSION_SQL.session_cipher)
+    row = cursor.fetchone()
+    if row is None or not row[1]:
+        raise StoreError(
+            "TLS is required (the default; ssl=false turns it off) but the session is not encrypted"
+        )
 
 
 def _certificate_refused(error: BaseException) -> bool:

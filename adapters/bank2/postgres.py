@@ -9,6 +9,7 @@ importing this module stays cheap where another engine is configured.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -186,10 +187,10 @@ RECORD_MIGRATION = (
 
 # Libpq parameters the engine sets unless the URL sets them itself:
 # * sslmode=verify-full with sslrootcert=system: TLS, the server's certificate checked against
-#   the system's trusted CAs and its host name (libpq 16+; psycopg[binary] ships libpq 18). libpq's
-#   own default, prefer, silently talks in plaintext to a server that offers no TLS. A local
-#   server without TLS needs sslmode=disable in the URL, said on purpose; an sslmode in the URL
-#   is used as it is (sslrootcert then defaults to libpq's ~/.postgresql/root.crt).
+#   the system's trusted CAs and its host name (libpq 16+; psycopg[binary] 3.2.3+ ships a recent
+#   libpq). libpq's own default, prefer, silently talks in plaintext to a server that offers no
+#   TLS. A local server without TLS needs sslmode=disable in the URL (or PGSSLMODE), said on
+#   purpose; a verifying sslmode without an sslrootcert also gets sslrootcert=system.
 # * connect_timeout: a host that does not answer fails the attempt fast enough to be retried;
 # * keepalives_*: a dead server or network path is noticed within about a minute, not hours;
 # * target_session_attrs=read-write: after a failover, libpq skips a host that became a
@@ -205,6 +206,9 @@ DEFAULT_PARAMETERS: dict[str, str] = {
 }
 
 _MAX_PORT = 65535
+# libpq reads these variables when a parameter is not in the connection string.
+_ENVIRONMENT = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT"}
+_VERIFYING = frozenset({"verify-full", "verify-ca"})
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
@@ -262,8 +266,13 @@ class PostgresEngine:
         given = {key for key, _ in query}
         user, _, password = userinfo.partition(":")
         summary = f"{unquote(user) + '@' if user else ''}{hosts}/{database}"
-        defaults = {key: value for key, value in DEFAULT_PARAMETERS.items() if key not in given}
-        if "sslmode" in defaults and "sslrootcert" not in given:
+        # What the URL sets wins, then libpq's own environment variables (PGSSLMODE...), said
+        # on purpose by whoever set them; then these defaults.
+        chosen = given | {key for key, variable in _ENVIRONMENT.items() if os.environ.get(variable)}
+        defaults = {key: value for key, value in DEFAULT_PARAMETERS.items() if key not in chosen}
+        sslmode = dict(query).get("sslmode", os.environ.get("PGSSLMODE", "verify-full"))
+        if sslmode in _VERIFYING and "sslrootcert" not in chosen:
+            # libpq's own default is ~/.postgresql/root.crt, which a Functions host has not.
             defaults["sslrootcert"] = "system"
         # libpq accepts both schemes, in lower case only.
         return cls(

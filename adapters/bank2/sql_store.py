@@ -24,7 +24,6 @@ from adapters.bank2.engine import Connection, Engine, close_quietly, failure_mes
 from domain.batches import newer_than_stored
 from domain.customers import Contact, ContactChange
 from domain.merging import Fields, HeldContact
-from domain.reasons import RejectReason
 from domain.regions import Region
 from service.ports import RejectedRecord, StoreError, TransientStoreError
 from service.records import Partition
@@ -123,7 +122,7 @@ class SqlProjectionStore:
     def rejects_between(self, spans: Mapping[Partition, tuple[int, int]]) -> list[RejectedRecord]:
         rows = [[p.topic, p.partition, first, last] for p, (first, last) in spans.items()]
         return [
-            RejectedRecord(str(topic), int(partition), int(offset), RejectReason(str(reason)))
+            RejectedRecord(str(topic), int(partition), int(offset), str(reason))
             for topic, partition, offset, reason in self._query("rejects_between", _json(rows))
         ]
 

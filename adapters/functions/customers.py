@@ -59,7 +59,8 @@ def project_customer_batch(
     rejects = summary.rejected_records
     if dead_letter_output is not None and rejects:
         positions = {(r.topic, r.partition, r.offset) for r in rejects}
-        records = stream_records_at(events, positions)
+        original = dead_letter_value is DeadLetterValue.ORIGINAL
+        records = stream_records_at(events, positions, with_values=original)
         letters = dead_letter_payload(records, rejects, dead_letter_value)
         if letters is not None:
             dead_letter_output.set(letters)

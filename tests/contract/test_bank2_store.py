@@ -204,6 +204,16 @@ def test_the_rejects_of_a_span_of_offsets_are_found_again(bank2: SqlBank2) -> No
         assert uow.store.rejects_between({Partition("customers", 9): (0, 99)}) == []
 
 
+def test_a_reject_code_this_release_does_not_know_is_read_back_as_text(bank2: SqlBank2) -> None:
+    # Written by a newer release before a rollback: a redelivery must not fail on it.
+    newer = RejectedRecord("customers", 0, 7, "reason_of_a_newer_release")
+    with bank2.unit_of_work() as uow:
+        uow.store.record_rejects([newer], NOW)
+        uow.commit()
+    with bank2.unit_of_work() as uow:
+        assert uow.store.rejects_between({Partition("customers", 0): (7, 7)}) == [newer]
+
+
 def test_a_failed_write_s_error_chain_holds_no_row_data(bank2: SqlBank2) -> None:
     # A region outside the CHECK constraint: the driver's error (and, on some engines, its
     # detail) quotes the failing row; nothing that walks the store error's chain may see it.

@@ -268,6 +268,39 @@ def test_postgres_a_wrong_password(
     assert private_server.admin_password not in str(error)
 
 
+def test_postgres_verified_tls_is_accepted_from_a_server_whose_certificate_checks_out(
+    private_server: PrivateServer,
+) -> None:
+    password = quote(private_server.admin_password, safe="")
+    url = (
+        f"postgresql://admin:{password}@localhost:{private_server.port}/postgres"
+        f"?sslmode=verify-full&sslrootcert={private_server.ca_file}"
+    )
+    bank2 = open_bank2(url)
+    with bank2.unit_of_work() as uow:
+        assert uow.store.applied_offsets("telesales") == {}
+    connection = bank2.acquire()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        assert cursor.fetchone() == (True,)
+        connection.rollback()
+    finally:
+        bank2.release(broken=False)
+        bank2.close()
+
+
+def test_postgres_a_certificate_no_trusted_authority_signed_is_refused_at_once(
+    private_server: PrivateServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The default: the system's trusted authorities, which never signed this test server's.
+    password = quote(private_server.admin_password, safe="")
+    url = f"postgresql://admin:{password}@localhost:{private_server.port}/postgres"
+    error, retries = first_batch(url, caplog)
+    assert_terminal(error, retries, "certificate verify failed")
+    assert private_server.admin_password not in str(error)
+
+
 def test_postgres_no_password_where_one_is_required(
     private_server: PrivateServer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

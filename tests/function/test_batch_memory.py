@@ -46,15 +46,31 @@ def peak_allocated(run: Callable[[list[func.KafkaEvent]], None], first: int, cou
         tracemalloc.stop()
 
 
+class _Out:
+    def set(self, value: str) -> None:
+        self.value = value
+
+
+@pytest.mark.parametrize("dead_letters", [False, True], ids=["no-dead-letters", "pointers"])
 def test_the_function_s_memory_does_not_grow_with_the_batch_s_bytes(
-    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str, dead_letters: bool
 ) -> None:
     monkeypatch.setenv("BANK2_URL", sqlite_url)
     monkeypatch.setenv("KAFKA_CONSUMER_GROUP", "telesales")
+    if dead_letters:
+        # Every message here is rejected: a pointer each, built without its bytes.
+        monkeypatch.setenv("KAFKA_DEAD_LETTER_TOPIC", "customers-dead-letters")
     module = importlib.reload(function_app)
     module.customer_projection.cache_clear()
     (function,) = indexed_functions(module.app)
-    run = function.get_user_function()
+    user_function = function.get_user_function()
+
+    def run(batch: list[func.KafkaEvent]) -> None:
+        if dead_letters:
+            user_function(batch, _Out())
+        else:
+            user_function(batch)
+
     try:
         warm_up = b'{"customer_id": "1", "version": 1, "name": "Ana", "phone": "(11) 98765-4321"}'
         run(kafka_batch([KafkaMessage("customers", 0, 0, None, warm_up, WHEN)]))

@@ -9,7 +9,8 @@ parameter, variable, resource or module of the file is that symbol; anything els
 or given), variables, conditionals, comparisons, ``union``, ``empty``, ``string``, ``max``,
 ``filter`` with a lambda, ``[for item in array: ...]`` expressions inside values, and module
 outputs. What only Azure knows (a resource's id, a client id, ``uniqueString``) stays a ``Ref``
-that prints as the Bicep expression, e.g. ``hostIdentity.properties.clientId`` or ``vnet.properties.subnets[1].id``.
+that prints as the Bicep expression, e.g. ``hostIdentity.properties.clientId`` or
+``vnet.properties.subnets[1].id``.
 
 The parser ignores operator precedence, so the templates parenthesise every comparison and
 logical operator used inside a conditional; a template that forgot would evaluate wrongly here,

@@ -8,8 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.formats import MAX_MESSAGE_BYTES
-from adapters.formats.transactions import decode_transaction_record
+from adapters.formats.transactions import MAX_TRANSACTION_BYTES, decode_transaction_record
 from domain.payments.cards import Card
 from domain.payments.messages import PaymentRejectReason
 from domain.payments.transactions import Transaction, Unanswerable
@@ -132,7 +131,7 @@ def test_a_json_number_in_exponent_form_or_too_long_is_no_amount(number: bytes) 
     assert amount_decoded(raw) is None
 
 
-@pytest.mark.parametrize("digits", [4300, 4301, 100_000])
+@pytest.mark.parametrize("digits", [4300, 4301, 60_000])
 def test_a_number_of_thousands_of_digits_is_answered_not_malformed(digits: int) -> None:
     # int() refuses more than 4,300 digits inside json.loads (a ValueError): such a number is
     # never converted, in the amount or in any other field.
@@ -276,7 +275,7 @@ def test_a_card_field_of_the_wrong_type_reaches_the_domain_as_missing(
         (b"{not json", PaymentRejectReason.MALFORMED_JSON),
         (b"\xff\xfe{}", PaymentRejectReason.MALFORMED_JSON),
         (b'{"id": "1", "amount": NaN}', PaymentRejectReason.MALFORMED_JSON),
-        (b"[" * 100_000, PaymentRejectReason.MALFORMED_JSON),
+        (b"[" * 60_000, PaymentRejectReason.MALFORMED_JSON),
         (b"[1, 2]", PaymentRejectReason.UNKNOWN_FORMAT),
         (b'"text"', PaymentRejectReason.UNKNOWN_FORMAT),
         (b"null", PaymentRejectReason.UNKNOWN_FORMAT),
@@ -286,10 +285,10 @@ def test_unreadable_messages_are_unanswerable(value: bytes, reason: PaymentRejec
     assert decode_transaction_record(record(value)) == Unanswerable(reason)
 
 
-def test_the_size_limit_is_1_mib() -> None:
-    padding = " " * (MAX_MESSAGE_BYTES - len(json.dumps(MESSAGE).encode()))
+def test_the_size_limit_is_64_kib() -> None:
+    padding = " " * (MAX_TRANSACTION_BYTES - len(json.dumps(MESSAGE).encode()))
     at_limit = (json.dumps(MESSAGE) + padding).encode()
-    assert len(at_limit) == MAX_MESSAGE_BYTES
+    assert len(at_limit) == MAX_TRANSACTION_BYTES
     assert isinstance(decode_transaction_record(record(at_limit)), Transaction)
     assert decode_transaction_record(record(at_limit + b" ")) == Unanswerable(
         PaymentRejectReason.OVERSIZED

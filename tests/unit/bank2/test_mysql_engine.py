@@ -23,6 +23,7 @@ from adapters.bank2.mysql import (
     MysqlEngine,
     MysqlTarget,
     MysqlUrlError,
+    _check_encrypted,
     error_number,
     parse_mysql_url,
     split_statements,
@@ -510,3 +511,25 @@ def test_a_refused_server_certificate_fails_at_once() -> None:
         2003, "Can't connect to MySQL server on 'db' (timed out)"
     )
     assert engine().is_transient(dropped)
+
+
+class _StatusCursor:
+    """A fake cursor answering ``SHOW SESSION STATUS LIKE 'Ssl_cipher'`` as a server would."""
+
+    def __init__(self, cipher: str) -> None:
+        self.cipher = cipher
+        self.statements: list[str] = []
+
+    def execute(self, statement: str) -> None:
+        self.statements.append(statement)
+
+    def fetchone(self) -> tuple[str, str]:
+        return ("Ssl_cipher", self.cipher)
+
+
+def test_a_session_that_should_be_tls_and_is_not_is_refused() -> None:
+    # PyMySQL before 1.2 fell back to plaintext when the server offered no TLS: the engine
+    # checks the session itself, whatever the driver does.
+    with pytest.raises(StoreError, match="the session is not encrypted"):
+        _check_encrypted(_StatusCursor(""))
+    _check_encrypted(_StatusCursor("TLS_AES_256_GCM_SHA384"))

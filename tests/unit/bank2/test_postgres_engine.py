@@ -487,3 +487,29 @@ def test_a_database_that_cannot_store_every_name_is_refused_by_name() -> None:
     finally:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE {name}")
+
+
+@pytest.mark.parametrize(
+    ("url", "environment", "tls"),
+    [
+        ("postgresql://app@db/bank2", {}, {"sslmode": "verify-full", "sslrootcert": "system"}),
+        # libpq's own default would look for ~/.postgresql/root.crt, which a Functions host lacks.
+        ("postgresql://app@db/bank2?sslmode=verify-full", {}, {"sslrootcert": "system"}),
+        ("postgresql://app@db/bank2?sslmode=verify-ca", {}, {"sslrootcert": "system"}),
+        ("postgresql://app@db/bank2?sslmode=verify-full&sslrootcert=/etc/ca.pem", {}, {}),
+        ("postgresql://app@db/bank2?sslmode=require", {}, {}),
+        ("postgresql://app@db/bank2?sslmode=disable", {}, {}),
+        # libpq's environment, set on purpose, is respected like the URL.
+        ("postgresql://app@db/bank2", {"PGSSLMODE": "disable"}, {}),
+        ("postgresql://app@db/bank2", {"PGSSLROOTCERT": "/etc/ca.pem"}, {"sslmode": "verify-full"}),
+    ],
+)
+def test_tls_is_verified_unless_the_url_or_libpq_s_environment_says_otherwise(
+    url: str, environment: dict[str, str], tls: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for variable in ("PGSSLMODE", "PGSSLROOTCERT"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    defaults = PostgresEngine.from_url(url)._defaults
+    assert {k: v for k, v in defaults.items() if k in {"sslmode", "sslrootcert"}} == tls

@@ -128,3 +128,7 @@ def test_normalising_twice_changes_nothing(raw: str) -> None:
 def test_a_name_garbled_by_a_wrong_encoding_is_rejected() -> None:
     # "João" sent in Latin-1 reaches us through a UTF-8 decoder as "Jo\ufffdo".
     assert normalize_name("Jo\ufffdo da Silva") is None
+
+
+def test_a_name_padded_by_a_fixed_width_column_is_still_the_name() -> None:
+    assert normalize_name("Maria Souza" + " " * 989) == "Maria Souza"

@@ -201,3 +201,9 @@ def test_the_phone_parser_and_the_area_code_table_agree() -> None:
         accepted = [phone for phone in phones if phone is not None]
         assert all(phone.area_code == ddd for phone in accepted)
         assert bool(accepted) is (region_of_area_code(ddd) is not None), ddd
+
+
+def test_a_state_padded_by_a_fixed_width_column_is_still_its_state() -> None:
+    assert region_of_state("SP" + " " * 48) == Region.SUDESTE
+    assert region_of_state(" " * 30 + "Rio Grande do Sul" + " " * 30) == Region.SUL
+    assert region_of_state("SP" + "x" * 48) is None
