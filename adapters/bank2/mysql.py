@@ -55,23 +55,26 @@ SCHEMES = frozenset({"mysql", "mysql+pymysql", "mariadb"})
 # * The SELECT feeding an upsert is ordered by key: concurrent writers then lock rows in the same
 #   order, which keeps them from deadlocking each other on the same customers. A deadlock that
 #   still happens (1213) is transient and the batch is retried.
+# The customers whose ids a JSON array of strings holds: '$' is each element itself.
+_AMONG_THE_IDS = """WHERE customer_id IN (
+    SELECT j.customer_id
+    FROM JSON_TABLE(%s, '$[*]' COLUMNS (
+        customer_id VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$'
+    )) AS j
+)
+"""
+
 SQL = ProjectionSql(
     applied_offsets="""
 SELECT topic, kafka_partition, last_offset
 FROM consumer_offsets
 WHERE consumer_group = %s
 """,
-    # The ids form a JSON array of strings: '$' is each element itself.
     stored_versions="""
 SELECT customer_id, version
 FROM contact_state
-WHERE customer_id IN (
-    SELECT j.customer_id
-    FROM JSON_TABLE(%s, '$[*]' COLUMNS (
-        customer_id VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$'
-    )) AS j
-)
-""",
+"""
+    + _AMONG_THE_IDS,
     # Read through the primary key; FOR UPDATE keeps them as read until the transaction ends;
     # in key order, as the upsert locks them (a deadlock between two instances during a
     # rebalance, 1213, is transient and the batch is retried).
@@ -79,13 +82,9 @@ WHERE customer_id IN (
 SELECT customer_id, version, name, phone, region, region_from_state,
        removed_at IS NOT NULL
 FROM contact_state
-WHERE customer_id IN (
-    SELECT j.customer_id
-    FROM JSON_TABLE(%s, '$[*]' COLUMNS (
-        customer_id VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$'
-    )) AS j
-)
-ORDER BY customer_id
+"""
+    + _AMONG_THE_IDS
+    + """ORDER BY customer_id
 FOR UPDATE
 """,
     # Rows are processed one by one in the SELECT's order, like SQLite's: a customer sent twice
