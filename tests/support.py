@@ -39,7 +39,8 @@ def columns_of(bank: SqlBank2, table: str) -> list[str]:
 
 
 def decide_one_transaction(url: str) -> str:
-    """A payment batch through the payment processor's own adapter; returns the stored status."""
+    """A payment batch through the payment processor's own adapter: a transaction sent twice
+    and an unanswerable message (recorded as a reject). Returns the transaction's status."""
     from datetime import UTC, datetime  # noqa: PLC0415 - only the privilege tests need these
 
     from adapters.bank2.payments.store import payment_unit_of_work  # noqa: PLC0415
@@ -55,7 +56,10 @@ def decide_one_transaction(url: str) -> str:
             decode_transaction_record,
             clock=lambda: datetime(2026, 11, 22, 12, tzinfo=UTC),
         )
-        batch = processing.handle(Topic().records(transaction("tx-1"), transaction("tx-1")))
+        batch = processing.handle(
+            Topic().records(transaction("tx-1"), transaction("tx-1"), b"not json")
+        )
+        assert len(batch.rejects) == 1
         (result,) = {(r.transaction_id, r.status) for r in batch.results}
         return str(result[1])
     finally:

@@ -1,9 +1,10 @@
 """The least-privilege script on the real MariaDB server: what each account can and cannot do.
 
-The owner (the admin URL's account) migrates a fresh database; the test creates a function
-account and a telesales account with random names, runs adapters/bank2/privileges/mysql.sql with
-those names (and random role names, since roles are server-wide) in place of its placeholders,
-then connects as each account. Accounts and roles are dropped afterwards.
+The owner (the admin URL's account) migrates a fresh database; the test creates the customers
+function's, the payment processor's and a telesales account with random names, runs
+adapters/bank2/privileges/mysql.sql with those names (and random role names, since roles are
+server-wide) in place of its placeholders, then connects as each account. Accounts and roles are
+dropped afterwards.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class Account:
 class Setup:
     url: str  # the owner's
     function: Account
+    payments: Account
     telesales: Account
     replacements: dict[str, str]  # the script's placeholders and the names used here
 
@@ -98,25 +100,33 @@ def run_script(connection: Any, replacements: dict[str, str]) -> None:
 def setup() -> Iterator[Setup]:
     with mysql_database() as url:
         MysqlEngine.from_url(url).connect().close()  # the owner applies the migrations
-        function, telesales = random_account(), random_account()
-        function_role, telesales_role = (f"role_{secrets.token_hex(5)}" for _ in range(2))
+        function, payments, telesales = random_account(), random_account(), random_account()
+        function_role, payments_role, telesales_role = (
+            f"role_{secrets.token_hex(5)}" for _ in range(3)
+        )
         admin = connect(url)
         with admin:
             cursor = admin.cursor()
             try:
-                for account in (function, telesales):
+                for account in (function, payments, telesales):
                     create_user(admin, account)
                 replacements = {
                     "'bank2_function'@'%'": function.sql,
+                    "'bank2_payments'@'%'": payments.sql,
                     "'telesales_reader'@'%'": telesales.sql,
                     "`telesales_function`": f"`{function_role}`",
+                    "`payments_function`": f"`{payments_role}`",
                     "`telesales`": f"`{telesales_role}`",
                 }
                 run_script(admin, replacements)
-                yield Setup(url, function, telesales, replacements)
+                yield Setup(url, function, payments, telesales, replacements)
             finally:
-                cursor.execute(f"DROP USER IF EXISTS {function.sql}, {telesales.sql}")
-                cursor.execute(f"DROP ROLE IF EXISTS {function_role}, {telesales_role}")
+                cursor.execute(
+                    f"DROP USER IF EXISTS {function.sql}, {payments.sql}, {telesales.sql}"
+                )
+                cursor.execute(
+                    f"DROP ROLE IF EXISTS {function_role}, {payments_role}, {telesales_role}"
+                )
 
 
 def v(n: int) -> Version:
@@ -215,10 +225,34 @@ def test_telesales_read_the_view_and_nothing_else(setup: Setup) -> None:
         assert denied(connection, "DELETE FROM telesales_contacts")
 
 
-def test_the_function_account_decides_payments(setup: Setup) -> None:
+def test_the_payments_account_decides_payments(setup: Setup) -> None:
     # Twice the same id in a batch, then the batch again: the duplicates need no UPDATE.
-    assert decide_one_transaction(as_account(setup.url, setup.function)) == "approved"
-    assert decide_one_transaction(as_account(setup.url, setup.function)) == "approved"
+    assert decide_one_transaction(as_account(setup.url, setup.payments)) == "approved"
+    assert decide_one_transaction(as_account(setup.url, setup.payments)) == "approved"
+
+
+def test_the_customers_account_cannot_read_or_write_payments(setup: Setup) -> None:
+    with connect(setup.url, setup.function) as connection:
+        assert denied(connection, "SELECT * FROM transactions")
+        assert denied(
+            connection,
+            "INSERT INTO transactions (id, account_id, amount, status, created_at, updated_at)"
+            " VALUES ('tx-9', 'a', 1.00, 'approved', NOW(), NOW())",
+        )
+
+
+def test_the_payments_account_cannot_touch_the_customer_projection(setup: Setup) -> None:
+    with connect(setup.url, setup.payments) as connection:
+        for sql in (
+            "SELECT * FROM contact_state",
+            "SELECT * FROM telesales_contacts",
+            "SELECT * FROM consumer_offsets",
+            "INSERT INTO contact_state (customer_id) VALUES ('1')",
+            "UPDATE consumer_offsets SET last_offset = 0",
+            "DELETE FROM rejected_messages",
+            "CREATE TABLE exfiltrated (id INT PRIMARY KEY)",
+        ):
+            assert denied(connection, sql), sql
 
 
 OUTCOME_CHANGES = [
@@ -258,21 +292,24 @@ def test_the_database_refuses_the_function_account_any_change_to_an_outcome(
 ) -> None:
     rejected_outcome(setup)
     before = stored_outcome(setup)
-    with connect(setup.url, setup.function) as connection:
-        assert denied(connection, sql)
+    for account in (setup.payments, setup.function):
+        with connect(setup.url, account) as connection:
+            assert denied(connection, sql), account.user
     assert stored_outcome(setup) == before
 
 
-def test_running_the_script_again_takes_back_an_update_granted_on_transactions(
+def test_running_the_script_again_takes_back_what_earlier_versions_granted_on_transactions(
     setup: Setup,
 ) -> None:
-    # Earlier versions of the script granted UPDATE (for ON DUPLICATE KEY UPDATE).
+    # Earlier versions of the script gave the customers function's role the payment grants,
+    # UPDATE included (for ON DUPLICATE KEY UPDATE).
     role = setup.replacements["`telesales_function`"]
     with connect(setup.url) as admin:
-        admin.cursor().execute(f"GRANT UPDATE ON transactions TO {role}")
+        admin.cursor().execute(f"GRANT SELECT, INSERT, UPDATE ON transactions TO {role}")
         run_script(admin, setup.replacements)
     rejected_outcome(setup)
     with connect(setup.url, setup.function) as connection:
         assert denied(connection, "UPDATE transactions SET status = 'approved'")
-    # tx-1 is answered with its stored outcome, and the function still works.
-    assert decide_one_transaction(as_account(setup.url, setup.function)) == "rejected"
+        assert denied(connection, "SELECT * FROM transactions")
+    # tx-1 is answered with its stored outcome, and the payment processor still works.
+    assert decide_one_transaction(as_account(setup.url, setup.payments)) == "rejected"

@@ -41,6 +41,7 @@ INTERNAL_TABLES = ["contact_state", "consumer_offsets", "rejected_messages", "sc
 @dataclass(frozen=True)
 class Logins:
     function: str
+    payments: str
     telesales: str
     other: str
     password: str
@@ -55,6 +56,7 @@ def logins() -> Logins:
     suffix = secrets.token_hex(4)
     return Logins(
         function=f"bank2_function_{suffix}",
+        payments=f"bank2_payments_{suffix}",
         telesales=f"bank2_telesales_{suffix}",
         other=f"bank2_other_{suffix}",
         password=secrets.token_urlsafe(12),
@@ -64,7 +66,7 @@ def logins() -> Logins:
 @pytest.fixture
 def owner_url(logins: Logins) -> Iterator[str]:
     """A fresh Bank 2 database, migrated by its owner (the admin), with the script applied."""
-    names = [logins.function, logins.telesales, logins.other]
+    names = [logins.function, logins.payments, logins.telesales, logins.other]
     created = False
     try:
         with postgres_database() as url:  # skips, or fails in CI, when the server is down
@@ -76,7 +78,7 @@ def owner_url(logins: Logins) -> Iterator[str]:
             bank.acquire()  # connecting applies the migrations
             bank.release(broken=False)
             bank.close()
-            result = run_script(url, function_role=logins.function, telesales_role=logins.telesales)
+            result = run_script(url, **roles(logins))
             assert result.returncode == 0, result.stderr
             yield url
     finally:
@@ -85,6 +87,14 @@ def owner_url(logins: Logins) -> Iterator[str]:
             with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
                 for name in names:
                     admin.execute(f'DROP ROLE IF EXISTS "{name}"')
+
+
+def roles(logins: Logins) -> dict[str, str]:
+    return {
+        "function_role": logins.function,
+        "payments_role": logins.payments,
+        "telesales_role": logins.telesales,
+    }
 
 
 def run_script(url: str, **variables: str) -> subprocess.CompletedProcess[str]:
@@ -201,7 +211,7 @@ def test_nobody_else_connects_or_reads_the_internal_tables(owner_url: str, login
 
 
 def test_the_script_can_be_run_again_and_changes_nothing(owner_url: str, logins: Logins) -> None:
-    again = run_script(owner_url, function_role=logins.function, telesales_role=logins.telesales)
+    again = run_script(owner_url, **roles(logins))
     assert again.returncode == 0, again.stderr
     assert write_a_batch(as_login(owner_url, logins.function, logins.password)) == 1
     telesales_url = as_login(owner_url, logins.telesales, logins.password)
@@ -214,8 +224,9 @@ def test_the_script_can_be_run_again_and_changes_nothing(owner_url: str, logins:
         {"telesales_role": "telesales"},
         {"function_role": ADMIN, "telesales_role": "telesales"},
         {"function_role": "no_such_login", "telesales_role": "telesales"},
+        {"function_role": "bank2_function_x", "payments_role": ADMIN, "telesales_role": "x"},
     ],
-    ids=["missing-variable", "function-is-superuser", "unknown-login"],
+    ids=["missing-variable", "function-is-superuser", "unknown-login", "payments-is-superuser"],
 )
 def test_the_script_refuses_to_run_on_a_wrong_role(
     owner_url: str, logins: Logins, variables: dict[str, str]
@@ -226,9 +237,61 @@ def test_the_script_refuses_to_run_on_a_wrong_role(
     assert write_a_batch(as_login(owner_url, logins.function, logins.password)) == 1
 
 
-def test_the_function_decides_payments_with_its_own_login(owner_url: str, logins: Logins) -> None:
+def test_the_payment_processor_decides_payments_with_its_own_login(
+    owner_url: str, logins: Logins
+) -> None:
+    payments_url = as_login(owner_url, logins.payments, logins.password)
+    assert decide_one_transaction(payments_url) == "approved"
+    assert decide_one_transaction(payments_url) == "approved"  # the redelivery
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM transactions",
+        (
+            "INSERT INTO transactions (id, account_id, amount, status, created_at, updated_at)"
+            " VALUES ('tx-9', 'a', 1.00, 'approved', now(), now())"
+        ),
+    ],
+)
+def test_the_customers_login_cannot_read_or_write_payments(
+    owner_url: str, logins: Logins, sql: str
+) -> None:
+    assert denied(as_login(owner_url, logins.function, logins.password), sql)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM contact_state",
+        "SELECT * FROM telesales_contacts",
+        "SELECT * FROM consumer_offsets",
+        "INSERT INTO contact_state (customer_id) VALUES ('1')",
+        "UPDATE consumer_offsets SET last_offset = 0",
+        "DELETE FROM rejected_messages",
+        "CREATE TABLE exfiltrated (name text)",
+    ],
+)
+def test_the_payments_login_cannot_touch_the_customer_projection(
+    owner_url: str, logins: Logins, sql: str
+) -> None:
+    assert denied(as_login(owner_url, logins.payments, logins.password), sql)
+
+
+def test_without_a_payments_role_one_login_serves_both_functions(
+    owner_url: str, logins: Logins
+) -> None:
+    result = run_script(owner_url, function_role=logins.function, telesales_role=logins.telesales)
+    assert result.returncode == 0, result.stderr
     function_url = as_login(owner_url, logins.function, logins.password)
+    assert write_a_batch(function_url) == 1
     assert decide_one_transaction(function_url) == "approved"
+    # The payments login the first run set up has lost its grants: no role keeps what the script
+    # no longer gives it.
+    assert denied(
+        as_login(owner_url, logins.payments, logins.password), "SELECT * FROM transactions"
+    )
 
 
 OUTCOME_CHANGES = [
@@ -252,7 +315,24 @@ def test_the_database_refuses_the_function_any_change_to_an_outcome(
             " created_at, updated_at) VALUES ('tx-1', 'acc-1', 5000.00, 'rejected',"
             " 'you dont have limit for this transaction', now(), now())"
         )
-    assert denied(as_login(owner_url, logins.function, logins.password), sql)
+    for login in (logins.payments, logins.function):
+        assert denied(as_login(owner_url, login, logins.password), sql), login
     with psycopg.connect(owner_url) as owner:
         rows = owner.execute("SELECT id, status FROM transactions").fetchall()
     assert rows == [("tx-1", "rejected")]
+
+
+def test_running_the_script_again_takes_back_grants_made_by_hand(
+    owner_url: str, logins: Logins
+) -> None:
+    database = urlsplit(owner_url).path.removeprefix("/")
+    with psycopg.connect(owner_url, autocommit=True) as owner:
+        owner.execute(f'GRANT CONNECT ON DATABASE "{database}" TO "{logins.other}"')
+        owner.execute(f'GRANT SELECT ON contact_state, transactions TO "{logins.other}"')
+        owner.execute(f'GRANT UPDATE ON transactions TO "{logins.payments}"')
+    assert run_script(owner_url, **roles(logins)).returncode == 0
+    other_url = as_login(owner_url, logins.other, logins.password)
+    assert denied(other_url, "SELECT * FROM contact_state")
+    assert denied(other_url, "SELECT * FROM transactions")
+    payments_url = as_login(owner_url, logins.payments, logins.password)
+    assert denied(payments_url, "UPDATE transactions SET status = 'approved'")
