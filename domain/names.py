@@ -5,8 +5,9 @@ import unicodedata
 
 MAX_NAME_LENGTH = 120
 # As sent, before spaces and controls are removed: four times the limit is room for any real
-# name's spacing. Longer text is refused before any work on it, so that no message costs more
-# than a few microseconds here however it was built.
+# name's spacing. Longer text is refused before any other work on it (once the padding of a
+# fixed-width column is stripped), so that no message costs more than a few microseconds here
+# however it was built.
 _MAX_SENT_LENGTH = 4 * MAX_NAME_LENGTH
 _REPLACEMENT_CHARACTER = "\ufffd"
 

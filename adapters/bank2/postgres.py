@@ -190,7 +190,7 @@ RECORD_MIGRATION = (
 #   the system's trusted CAs and its host name (libpq 16+; psycopg[binary] 3.2.3+ ships a recent
 #   libpq). libpq's own default, prefer, silently talks in plaintext to a server that offers no
 #   TLS. A local server without TLS needs sslmode=disable in the URL (or PGSSLMODE), said on
-#   purpose; a verifying sslmode without an sslrootcert also gets sslrootcert=system.
+#   purpose; an explicit verify-full without an sslrootcert also gets sslrootcert=system.
 # * connect_timeout: a host that does not answer fails the attempt fast enough to be retried;
 # * keepalives_*: a dead server or network path is noticed within about a minute, not hours;
 # * target_session_attrs=read-write: after a failover, libpq skips a host that became a
@@ -208,7 +208,6 @@ DEFAULT_PARAMETERS: dict[str, str] = {
 _MAX_PORT = 65535
 # libpq reads these variables when a parameter is not in the connection string.
 _ENVIRONMENT = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT"}
-_VERIFYING = frozenset({"verify-full", "verify-ca"})
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
@@ -270,9 +269,11 @@ class PostgresEngine:
         # on purpose by whoever set them; then these defaults.
         chosen = given | {key for key, variable in _ENVIRONMENT.items() if os.environ.get(variable)}
         defaults = {key: value for key, value in DEFAULT_PARAMETERS.items() if key not in chosen}
-        sslmode = dict(query).get("sslmode", os.environ.get("PGSSLMODE", "verify-full"))
-        if sslmode in _VERIFYING and "sslrootcert" not in chosen:
+        sslmode = dict(query).get("sslmode") or os.environ.get("PGSSLMODE") or "verify-full"
+        if sslmode == "verify-full" and "sslrootcert" not in chosen:
             # libpq's own default is ~/.postgresql/root.crt, which a Functions host has not.
+            # (libpq refuses sslrootcert=system with verify-ca: it would trust any name a
+            # public CA signed for. verify-ca keeps libpq's default file, or says it is missing.)
             defaults["sslrootcert"] = "system"
         # libpq accepts both schemes, in lower case only.
         return cls(

@@ -219,20 +219,24 @@ def test_the_script_can_be_run_again_and_changes_nothing(owner_url: str, logins:
 
 
 @pytest.mark.parametrize(
-    "variables",
+    ("wrong", "said"),
     [
-        {"telesales_role": "telesales"},
-        {"function_role": ADMIN, "telesales_role": "telesales"},
-        {"function_role": "no_such_login", "telesales_role": "telesales"},
-        {"function_role": "bank2_function_x", "payments_role": ADMIN, "telesales_role": "x"},
+        ({"function_role": None}, "psql variable function_role is not set"),
+        ({"function_role": ADMIN}, "owns the Bank 2 tables or is a superuser"),
+        ({"payments_role": ADMIN}, "owns the Bank 2 tables or is a superuser"),
+        ({"function_role": "no_such_login"}, 'role "no_such_login" does not exist'),
     ],
-    ids=["missing-variable", "function-is-superuser", "unknown-login", "payments-is-superuser"],
+    ids=["missing-variable", "function-is-superuser", "payments-is-superuser", "unknown-login"],
 )
 def test_the_script_refuses_to_run_on_a_wrong_role(
-    owner_url: str, logins: Logins, variables: dict[str, str]
+    owner_url: str, logins: Logins, wrong: dict[str, str | None], said: str
 ) -> None:
+    variables = {
+        name: value for name, value in (roles(logins) | wrong).items() if value is not None
+    }
     result = run_script(owner_url, **variables)
     assert result.returncode != 0
+    assert said in result.stderr
     # Nothing changed: the function's grants from the fixture's run are intact.
     assert write_a_batch(as_login(owner_url, logins.function, logins.password)) == 1
 
@@ -328,11 +332,22 @@ def test_running_the_script_again_takes_back_grants_made_by_hand(
     database = urlsplit(owner_url).path.removeprefix("/")
     with psycopg.connect(owner_url, autocommit=True) as owner:
         owner.execute(f'GRANT CONNECT ON DATABASE "{database}" TO "{logins.other}"')
-        owner.execute(f'GRANT SELECT ON contact_state, transactions TO "{logins.other}"')
+        owner.execute(f'GRANT SELECT ON transactions TO "{logins.other}"')
+        owner.execute(f'GRANT SELECT (name, phone) ON contact_state TO "{logins.other}"')
+        # A grant passed on: a role the script does not name may grant it, and grants it to
+        # the payments login.
+        owner.execute(f'GRANT UPDATE ON transactions TO "{logins.other}" WITH GRANT OPTION')
+        owner.execute(f'SET ROLE "{logins.other}"')
         owner.execute(f'GRANT UPDATE ON transactions TO "{logins.payments}"')
-    assert run_script(owner_url, **roles(logins)).returncode == 0
+        owner.execute("RESET ROLE")
+        owner.execute(f'GRANT SELECT ON consumer_offsets TO "{logins.telesales}"')
+    result = run_script(owner_url, **roles(logins))
+    assert result.returncode == 0, result.stderr
     other_url = as_login(owner_url, logins.other, logins.password)
-    assert denied(other_url, "SELECT * FROM contact_state")
+    assert denied(other_url, "SELECT name, phone FROM contact_state")
     assert denied(other_url, "SELECT * FROM transactions")
+    assert denied(other_url, "UPDATE transactions SET status = 'approved'")
     payments_url = as_login(owner_url, logins.payments, logins.password)
     assert denied(payments_url, "UPDATE transactions SET status = 'approved'")
+    telesales_url = as_login(owner_url, logins.telesales, logins.password)
+    assert denied(telesales_url, "SELECT * FROM consumer_offsets")

@@ -13,7 +13,9 @@
 -- password only in the server, never in this file), or replace the names everywhere below
 -- before running it, e.g. with sed:
 --   'bank2_function'@'%'    the customers Function's account (its BANK2_URL user);
---   'bank2_payments'@'%'    the payment processor Function's account (its BANK2_URL user);
+--   'bank2_payments'@'%'    the payment processor Function's account (its PAYMENTS_DB_URL user:
+--                           both functions run in one Function App, and the customers
+--                           Function's BANK2_URL must stay its own);
 --   'telesales_reader'@'%'  a telesales account; copy its two lines for each further account.
 -- Each function has its own account: MariaDB makes only one role an account's default, so one
 -- account cannot hold both functions' roles. (A deployment without the payment processor drops

@@ -91,25 +91,38 @@ GRANT USAGE ON SCHEMA :"schema" TO :"function_role", :"payments_role", :"telesal
 GRANT USAGE, CREATE ON SCHEMA :"schema" TO :"table_owner";
 
 -- Start from nothing on every Bank 2 object: PUBLIC and every role but the owner lose what they
--- were granted, the roles named above and any other (a login this script was given before and
--- is no longer, or a grant made by hand).
+-- were granted, on the tables and on any of their columns: the roles named above and any other
+-- (a login this script was given before and is no longer, or a grant made by hand). CASCADE
+-- also takes back what a role passed on from a grant it held WITH GRANT OPTION. A REVOKE on a
+-- table also revokes that role's column grants on it.
 REVOKE ALL ON TABLE contact_state, consumer_offsets, rejected_messages, schema_migrations,
     telesales_contacts, transactions
-    FROM PUBLIC, :"function_role", :"payments_role", :"telesales_role";
+    FROM PUBLIC, :"function_role", :"payments_role", :"telesales_role" CASCADE;
 DO $$
 DECLARE
     granted record;
 BEGIN
     FOR granted IN
-        SELECT DISTINCT c.oid::regclass AS object, a.grantee::regrole AS grantee
-        FROM pg_class AS c
-        CROSS JOIN LATERAL aclexplode(c.relacl) AS a
-        WHERE c.oid IN ('contact_state'::regclass, 'consumer_offsets'::regclass,
-                        'rejected_messages'::regclass, 'schema_migrations'::regclass,
-                        'telesales_contacts'::regclass, 'transactions'::regclass)
-          AND a.grantee NOT IN (0, c.relowner)
+        WITH bank2 (object) AS (
+            VALUES ('contact_state'::regclass), ('consumer_offsets'::regclass),
+                   ('rejected_messages'::regclass), ('schema_migrations'::regclass),
+                   ('telesales_contacts'::regclass), ('transactions'::regclass)
+        ), acl (object, owner, grantee) AS (
+            SELECT c.oid, c.relowner, a.grantee
+            FROM pg_class AS c CROSS JOIN LATERAL aclexplode(c.relacl) AS a
+            WHERE c.oid IN (SELECT object FROM bank2)
+            UNION
+            SELECT c.oid, c.relowner, a.grantee
+            FROM pg_class AS c
+            JOIN pg_attribute AS t ON t.attrelid = c.oid
+            CROSS JOIN LATERAL aclexplode(t.attacl) AS a
+            WHERE c.oid IN (SELECT object FROM bank2)
+        )
+        SELECT DISTINCT object::regclass AS object, grantee::regrole AS grantee
+        FROM acl
+        WHERE grantee NOT IN (0, owner)
     LOOP
-        EXECUTE format('REVOKE ALL ON TABLE %s FROM %s', granted.object, granted.grantee);
+        EXECUTE format('REVOKE ALL ON TABLE %s FROM %s CASCADE', granted.object, granted.grantee);
     END LOOP;
 END $$;
 

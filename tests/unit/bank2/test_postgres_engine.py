@@ -495,7 +495,15 @@ def test_a_database_that_cannot_store_every_name_is_refused_by_name() -> None:
         ("postgresql://app@db/bank2", {}, {"sslmode": "verify-full", "sslrootcert": "system"}),
         # libpq's own default would look for ~/.postgresql/root.crt, which a Functions host lacks.
         ("postgresql://app@db/bank2?sslmode=verify-full", {}, {"sslrootcert": "system"}),
-        ("postgresql://app@db/bank2?sslmode=verify-ca", {}, {"sslrootcert": "system"}),
+        # libpq refuses verify-ca with sslrootcert=system: its own default file stays.
+        ("postgresql://app@db/bank2?sslmode=verify-ca", {}, {}),
+        ("postgresql://app@db/bank2", {"PGSSLMODE": "verify-ca"}, {}),
+        # An empty variable says nothing: the verified default holds (and overrides it).
+        (
+            "postgresql://app@db/bank2",
+            {"PGSSLMODE": ""},
+            {"sslmode": "verify-full", "sslrootcert": "system"},
+        ),
         ("postgresql://app@db/bank2?sslmode=verify-full&sslrootcert=/etc/ca.pem", {}, {}),
         ("postgresql://app@db/bank2?sslmode=require", {}, {}),
         ("postgresql://app@db/bank2?sslmode=disable", {}, {}),
