@@ -30,6 +30,7 @@ from service.ports import RejectedRecord
 from service.records import Partition
 from tests.engines import POSTGRES_ADMIN_URL, postgres_database
 from tests.payments.support import OUTCOME_CHANGES as COMMON_OUTCOME_CHANGES
+from tests.payments.support import PROJECTION_ACCESS
 from tests.support import decide_one_transaction
 
 SCRIPT = Path(__file__).resolve().parents[2] / "adapters/bank2/privileges/postgresql.sql"
@@ -267,15 +268,7 @@ def test_the_customers_login_cannot_read_or_write_payments(
 
 @pytest.mark.parametrize(
     "sql",
-    [
-        "SELECT * FROM contact_state",
-        "SELECT * FROM telesales_contacts",
-        "SELECT * FROM consumer_offsets",
-        "INSERT INTO contact_state (customer_id) VALUES ('1')",
-        "UPDATE consumer_offsets SET last_offset = 0",
-        "DELETE FROM rejected_messages",
-        "CREATE TABLE exfiltrated (name text)",
-    ],
+    [*PROJECTION_ACCESS, "CREATE TABLE exfiltrated (name text)"],
 )
 def test_the_payments_login_cannot_touch_the_customer_projection(
     owner_url: str, logins: Logins, sql: str

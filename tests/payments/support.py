@@ -51,3 +51,15 @@ OUTCOME_CHANGES = [
     "UPDATE transactions SET id = 'tx-2' WHERE id = 'tx-1'",  # an outcome moved to another id
     "DELETE FROM transactions",
 ]
+
+
+# Statements on the customer projection, in SQL both PostgreSQL and MySQL read: the payment
+# processor's own login must be refused each.
+PROJECTION_ACCESS = [
+    "SELECT * FROM contact_state",
+    "SELECT * FROM telesales_contacts",
+    "SELECT * FROM consumer_offsets",
+    "INSERT INTO contact_state (customer_id) VALUES ('1')",
+    "UPDATE consumer_offsets SET last_offset = 0",
+    "DELETE FROM rejected_messages",
+]
