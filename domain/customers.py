@@ -164,9 +164,11 @@ def _update(
         if phone is None:
             return _rejected(change, RejectReason.INVALID_PHONE)
     state: Region | Unchanged | None = UNCHANGED
-    if change.state is not UNCHANGED:
-        state = None if _no_state(change.state) else _state_region(change.state)
-        if state is None and not _no_state(change.state):
+    if change.state is not UNCHANGED and _no_state(change.state):
+        state = None  # the phone's area code decides
+    elif change.state is not UNCHANGED:
+        state = _state_region(change.state)
+        if state is None:
             return _rejected(change, RejectReason.INVALID_STATE)
     return ContactUpdate(change.customer_id, change.version, name, phone, state)
 

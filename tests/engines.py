@@ -85,7 +85,7 @@ def _empty_mssql_tables(url: str) -> None:
     connection = bank.acquire()
     try:
         cursor = connection.cursor()
-        for table in ("contact_state", "consumer_offsets", "rejected_messages"):
+        for table in ("contact_state", "consumer_offsets", "rejected_messages", "transactions"):
             cursor.execute(f"DELETE FROM dbo.{table}")  # noqa: S608 - fixed names
         connection.commit()
     finally:

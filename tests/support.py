@@ -11,6 +11,18 @@ from service.ports import TransientStoreError, UnitOfWork
 StoreT = TypeVar("StoreT")
 
 
+def cost(seconds: float, measure: Callable[[], float], bound: float, tries: int = 3) -> float:
+    """``seconds``, as first measured, or while that is over ``bound`` the least of it and
+    ``measure()`` timed again (``tries`` times in all): a pathological message is slow every
+    time, a pause of the machine (or of the garbage collector, with Hypothesis's data in
+    memory) is not."""
+    for _ in range(tries - 1):
+        if seconds < bound:
+            break
+        seconds = min(seconds, measure())
+    return seconds
+
+
 def query(bank: SqlBank2, sql: str) -> list[tuple[object, ...]]:
     """Read Bank 2 on the adapter's own connection, outside the code under test."""
     connection = bank.acquire()

@@ -14,6 +14,14 @@ _ASCII_WHITESPACE = " \t\n\r\f\v"
 # become one.
 _REPLACEMENT_CHARACTER = "\ufffd"
 
+
+def stored_as_sent(identifier: str) -> bool:
+    """Whether every engine stores and compares this id exactly as it is: each character
+    printable (no control, format or separator character but the ASCII space) and none of them
+    U+FFFD. Customer, transaction and account ids all pass this rule."""
+    return identifier.isprintable() and _REPLACEMENT_CHARACTER not in identifier
+
+
 _ACTIVE_BY_STATUS = {"A": True, "I": False}
 
 
@@ -39,7 +47,7 @@ def canonical_customer_id(raw: object) -> str | None:
     if not isinstance(raw, str) or len(raw) > MAX_CUSTOMER_ID_LENGTH:
         return None
     text = raw.strip(_ASCII_WHITESPACE)
-    if not text or not text.isprintable() or _REPLACEMENT_CHARACTER in text:
+    if not text or not stored_as_sent(text):
         return None
     # isdigit() alone also accepts other scripts' digits and superscripts ("٤٢", "²"): such ids
     # stay as sent instead of being merged with an ASCII one, or crashing int().

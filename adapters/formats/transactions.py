@@ -25,6 +25,7 @@ import logging
 import re
 from decimal import Decimal
 
+from adapters.formats.fields import stored_as_sent
 from domain.payments.cards import Card
 from domain.payments.messages import PaymentRejectReason
 from domain.payments.money import money
@@ -46,9 +47,6 @@ MAX_NUMBER_LENGTH = 64
 # Brazil's, and guessing wrong charges a hundred times the amount.
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _MAX_WHOLE_NUMBER_DIGITS = 9  # more than any month or year needs; keeps int() cheap
-# U+FFFD is where the trigger's string binding put bytes that were not UTF-8: an id holding it
-# is not the gateway's, and two different ids would become the same one.
-_REPLACEMENT_CHARACTER = "\ufffd"
 
 
 class _NonStandardJsonError(ValueError):
@@ -142,7 +140,8 @@ def identifier(raw: object) -> str | None:
     PostgreSQL refuses a NUL (SQLSTATE 22P05) on every redelivery; a lone surrogate (JSON
     allows the escape "\\ud800") cannot be encoded as UTF-8 at all. Format and separator
     characters are refused too, as one id would pass for another ("42\\u200b"), and so is U+FFFD
-    (see ``_REPLACEMENT_CHARACTER``). The engines store every other character exactly; the tests
+    (where the trigger's string binding put bytes that were not UTF-8: two ids would become
+    one); see ``stored_as_sent``. The engines store every other character exactly; the tests
     check it on each. Only ASCII spaces are dropped: ``str.strip()`` would also drop controls
     (U+001F, U+0085) and other spaces, and "42\\u001f" would become the real 42.
     """
@@ -156,7 +155,7 @@ def identifier(raw: object) -> str | None:
         return None
     if not 0 < len(text) <= MAX_ID_LENGTH:
         return None
-    return text if text.isprintable() and _REPLACEMENT_CHARACTER not in text else None
+    return text if stored_as_sent(text) else None
 
 
 def amount_of(raw: object) -> Decimal | None:

@@ -9,7 +9,6 @@ PostgreSQL the same id failed its batch on every delivery (SQLSTATE 22P05).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -17,7 +16,6 @@ import pytest
 
 from adapters.bank2.payments.store import SqlPaymentStore, payment_unit_of_work
 from adapters.bank2.sql_store import SqlBank2
-from adapters.bank2.urls import open_bank2
 from adapters.formats.transactions import decode_transaction_record
 from domain.payments.messages import PaymentRejectReason
 from domain.payments.transactions import Decision, Outcome, Status
@@ -30,13 +28,6 @@ from tests.support import query
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 NO_WAIT = RetryPolicy(attempts=2, first_delay_s=0.0, max_delay_s=0.0, budget_s=10.0)
 OVER_LIMIT = "you dont have limit for this transaction"
-
-
-@pytest.fixture
-def bank(engine_url: str) -> Iterator[SqlBank2]:
-    bank = open_bank2(engine_url)
-    yield bank
-    bank.close()
 
 
 def processor(bank: SqlBank2, minutes: int = 0) -> PaymentProcessing:

@@ -5,7 +5,6 @@ a negative one, enforced by the database, and applied to a table that already ho
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -28,13 +27,6 @@ from tests.support import query
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 ENGINE_OF_URL = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mysql"}
 MIGRATION_0004 = 4
-
-
-@pytest.fixture
-def bank(engine_url: str) -> Iterator[SqlBank2]:
-    bank = open_bank2(engine_url)
-    yield bank
-    bank.close()
 
 
 def execute(bank: SqlBank2, sql: str) -> None:
@@ -98,8 +90,9 @@ CHECK_FAILED = r"(?i)check constraint|constraint .transactions_amount. failed"
 
 def test_a_decision_too_long_for_its_column_is_never_committed_cut_short(bank: SqlBank2) -> None:
     # MySQL's INSERT IGNORE would store it cut to 64 characters with a mere warning: the store's
-    # read-back refuses it before the commit. (SQLite has no widths: it is stored whole.)
-    long_id = "x" * 65
+    # read-back refuses it before the commit. Longer than every engine's column (SQL Server's is
+    # NVARCHAR(128), for UTF-16); SQLite has no widths: it is stored whole.
+    long_id = "x" * 129
     try:
         with bank.unit_of_work_for(SqlPaymentStore) as uow:
             uow.store.record_decisions(

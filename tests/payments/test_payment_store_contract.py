@@ -8,7 +8,7 @@ instances at once; the answer is always the stored one.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -33,24 +33,6 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)
 NO_WAIT = RetryPolicy(attempts=5, first_delay_s=0.0, max_delay_s=0.0, budget_s=60.0)
 VISA_1111 = CardSummary(Brand.VISA, "1111")
-
-
-@pytest.fixture
-def bank(engine_url: str) -> Iterator[SqlBank2]:
-    bank = open_bank2(engine_url)
-    if bank.engine.name == "mssql":  # a shared scratch database: tests/engines.py empties the rest
-        _empty_transactions(bank)
-    yield bank
-    bank.close()
-
-
-def _empty_transactions(bank: SqlBank2) -> None:
-    connection = bank.acquire()
-    try:
-        connection.cursor().execute("DELETE FROM dbo.transactions")
-        connection.commit()
-    finally:
-        bank.release(broken=False)
 
 
 def approved(transaction_id: str, amount: str = "10.00") -> Decision:

@@ -4,25 +4,23 @@ A value longer than its column fails its batch on every delivery (SQL Server's e
 PostgreSQL's 22001), and under MySQL's INSERT IGNORE it would be cut short. Widths are counted
 as each engine counts them: PostgreSQL's varchar(n) and MySQL's utf8mb4 VARCHAR(n) in
 characters, SQL Server's NVARCHAR(n) in UTF-16 code units, so an id of 64 characters outside the
-Basic Multilingual Plane needs NVARCHAR(128). SQL Server cannot run here: its widths are read
-from the migrations with sqlglot; on the other engines the longest values are written for real.
+Basic Multilingual Plane needs NVARCHAR(128). No SQL Server runs here, so its widths are read
+from the migrations with sqlglot; on the other engines (and on a SQL Server when one is
+configured) the longest values are written for real.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import pytest
 from sqlglot import exp
 
 from adapters.bank2.migrations import migrations_for
 from adapters.bank2.mssql import split_batches
 from adapters.bank2.payments.store import SqlPaymentStore
 from adapters.bank2.sql_store import SqlBank2
-from adapters.bank2.urls import open_bank2
 from adapters.formats.transactions import MAX_ID_LENGTH, decode_transaction_record
 from domain.payments.brands import Brand
 from domain.payments.cards import CardSummary
@@ -119,13 +117,6 @@ def test_sql_server_sizes_ids_for_utf16_in_migration_0004() -> None:
 
 
 # --- Every engine that runs here: the longest values written and read back for real -------
-
-
-@pytest.fixture
-def bank(engine_url: str) -> Iterator[SqlBank2]:
-    bank = open_bank2(engine_url)
-    yield bank
-    bank.close()
 
 
 def test_the_longest_values_are_stored_exactly(bank: SqlBank2) -> None:
