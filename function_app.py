@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from adapters.functions import customers, payments
-from adapters.kafka_bindings import KafkaBindings
+from adapters.customers import function as customers
+from adapters.payments import function as payments
 from adapters.settings import payments_enabled
+from adapters.stream.bindings import KafkaBindings
 
 # The composition roots, built on each function's first batch; tools and tests reset them.
 customer_projection = customers.customer_projection

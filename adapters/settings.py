@@ -56,7 +56,7 @@ class Settings:
     consumer_group: str
     removal_marker_retention: timedelta
     # The Debezium connector's unavailable.value.placeholder: in name, phone or state it means
-    # "unchanged" (adapters/formats/debezium.py).
+    # "unchanged" (adapters/customers/formats/debezium.py).
     unavailable_value_placeholder: str = DEFAULT_UNAVAILABLE_PLACEHOLDER
 
     @classmethod

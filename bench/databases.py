@@ -1,7 +1,7 @@
 """Scratch Bank 2 databases for one benchmark run, on every engine that can be reached.
 
 SQLite is a file in the run's work folder. PostgreSQL and MariaDB are fresh databases on the
-servers the tests use (``tests/engines.py``): 127.0.0.1 with the ``postgres`` and ``root`` users,
+servers the tests use (``tests/databases.py``): 127.0.0.1 with the ``postgres`` and ``root`` users,
 overridable with ``BANK2_BENCH_POSTGRES_ADMIN_URL`` and ``BANK2_BENCH_MYSQL_ADMIN_URL`` (or the
 tests' ``BANK2_TEST_*_ADMIN_URL``). A server that cannot be reached is skipped, with the reason.
 """

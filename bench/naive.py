@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from adapters.bank2.engine import Connection, Engine
-from adapters.bank2.urls import open_bank2
-from adapters.formats import decode_customer_record
+from adapters.customers.formats import decode_customer_record
+from adapters.engines.engine import Connection, Engine
+from adapters.engines.urls import open_bank2
 from demo.functions_host import KafkaMessage
-from domain.customers import (
+from domain.customers.changes import (
     Contact,
     ContactChange,
     ContactUpdate,
@@ -30,8 +30,8 @@ from domain.customers import (
     Rejection,
     project,
 )
-from domain.phones import parse_brazilian_phone_with_library
-from service.records import StreamRecord, Tombstone
+from domain.customers.phones import parse_brazilian_phone_with_library
+from service.stream.records import StreamRecord, Tombstone
 
 _SELECT = "SELECT version FROM contact_state WHERE customer_id = ?"
 _UPDATE = (

@@ -105,7 +105,7 @@ class _Observed:
     """
 
     def __init__(self, clock: _Clock) -> None:
-        from adapters import composition  # noqa: PLC0415 - once the settings are in place
+        from adapters import bootstrap  # noqa: PLC0415 - once the settings are in place
         from demo import functions_host  # noqa: PLC0415
 
         self.clock = clock
@@ -116,13 +116,13 @@ class _Observed:
         )
         self.kafka_batch = functions_host.kafka_batch
         opened: list[Any] = []
-        open_bank2 = vars(composition)["open_bank2"]
+        open_bank2 = vars(bootstrap)["open_bank2"]
 
         def observed_open_bank2(url: str, setting: str) -> Any:
             opened.append(open_bank2(url, setting))
             return opened[-1]
 
-        vars(composition)["open_bank2"] = observed_open_bank2
+        vars(bootstrap)["open_bank2"] = observed_open_bank2
         self.function, projection = _indexed_function()
         handle = projection.handle
 
@@ -149,8 +149,8 @@ class _Observed:
 
 def run(config: RunConfig) -> dict[str, Any]:
     _prepare_environment(config)
-    from adapters.formats import decode_customer_record  # noqa: PLC0415
-    from adapters.kafka_batches import stream_records  # noqa: PLC0415
+    from adapters.customers.formats import decode_customer_record  # noqa: PLC0415
+    from adapters.stream.batches import stream_records  # noqa: PLC0415
     from bench.naive import NaiveConsumer, bank2_state  # noqa: PLC0415
 
     clock = _Clock()

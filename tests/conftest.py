@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.bank2.sql_store import SqlBank2
-from adapters.bank2.urls import open_bank2
-from tests.engines import ENGINES, database_url
+from adapters.engines.database import SqlBank2
+from adapters.engines.urls import open_bank2
+from tests.databases import ENGINES, database_url
 
 
 @pytest.fixture

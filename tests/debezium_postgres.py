@@ -13,10 +13,12 @@ from typing import Any
 
 import orjson
 
-from adapters.bank2.sql_store import SqlBank2
-from adapters.formats import CustomerDecoder
-from service.customer_projection import BatchSummary, CustomerProjection
-from service.records import StreamRecord
+from adapters.customers.formats import CustomerDecoder
+from adapters.customers.store import projection_units
+from adapters.engines.database import SqlBank2
+from service.customers.projection import CustomerProjection
+from service.customers.summary import BatchSummary
+from service.stream.records import StreamRecord
 from tests.support import query
 
 TOPIC = "PostgreSQL_server.public.customers"
@@ -210,7 +212,9 @@ class CustomerTopic:
     each delivery is one batch, each message appended at the next offset."""
 
     def __init__(self, bank2: SqlBank2, *, wrapped: bool = False, customer_id: int = 42) -> None:
-        self._projection = CustomerProjection(bank2.unit_of_work, CustomerDecoder(), "telesales")
+        self._projection = CustomerProjection(
+            projection_units(bank2), CustomerDecoder(), "telesales"
+        )
         self._bank2 = bank2
         self._wrapped = wrapped
         self._customer_id = customer_id

@@ -4,7 +4,7 @@ The machine's own server trusts every local connection (``pg_hba.conf`` says ``t
 wrong password can never fail there. This runs the same PostgreSQL binaries on a throwaway data
 directory and a free loopback port, with ``scram-sha-256`` for every connection, and removes it
 afterwards. Where the binaries are missing the tests that need it are skipped locally and fail
-under CI, like the engines in ``tests/engines.py``.
+under CI, like the engines in ``tests/databases.py``.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic, Self, TypeVar
 
-from adapters.bank2.sql_store import SqlBank2
-from service.ports import TransientStoreError, UnitOfWork
+from adapters.engines.database import SqlBank2
+from service.stream.errors import TransientStoreError
+from service.stream.unit_of_work import UnitOfWork
 
 StoreT = TypeVar("StoreT")
 
@@ -55,10 +56,10 @@ def decide_one_transaction(url: str) -> str:
     and an unanswerable message (recorded as a reject). Returns the transaction's status."""
     from datetime import UTC, datetime  # noqa: PLC0415 - only the privilege tests need these
 
-    from adapters.bank2.payments.store import payment_unit_of_work  # noqa: PLC0415
-    from adapters.bank2.urls import open_bank2  # noqa: PLC0415
-    from adapters.formats.transactions import decode_transaction_record  # noqa: PLC0415
-    from service.payment_processing import PaymentProcessing  # noqa: PLC0415
+    from adapters.engines.urls import open_bank2  # noqa: PLC0415
+    from adapters.payments.format import decode_transaction_record  # noqa: PLC0415
+    from adapters.payments.store import payment_unit_of_work  # noqa: PLC0415
+    from service.payments.processing import PaymentProcessing  # noqa: PLC0415
     from tests.payments.support import Topic, transaction  # noqa: PLC0415
 
     bank = open_bank2(url)

@@ -16,8 +16,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from adapters.bank2.urls import open_bank2
-from service.ports import StoreError
+from adapters.engines.urls import open_bank2
+from service.stream.errors import StoreError
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,7 +5,7 @@
 //   5-minute windows. One failed batch is retried by the host and usually lands; a partition that
 //   keeps failing stops advancing (commitOnFailure is false), which is what needs a person.
 // * rejects above a threshold: the function logs one structured line per batch whose custom
-//   dimensions include batch_rejected (service/customer_projection.py, BatchSummary.as_fields);
+//   dimensions include batch_rejected (service/customers/projection.py, BatchSummary.as_fields);
 //   the rule adds them up over 15 minutes. A burst of rejects usually means a producer changed
 //   its format.
 

@@ -20,9 +20,16 @@ import phonenumbers
 import pytest
 
 from demo.generator import CustomerEventGenerator, GeneratedMessage
-from domain.customers import Contact, ContactUpdate, CustomerChange, Rejection, Removal, project
-from domain.reasons import RejectReason
-from domain.versions import Version, VersionScheme
+from domain.customers.changes import (
+    Contact,
+    ContactUpdate,
+    CustomerChange,
+    Rejection,
+    Removal,
+    project,
+)
+from domain.customers.reasons import RejectReason
+from domain.customers.versions import Version, VersionScheme
 
 REGIONS = {"Norte", "Nordeste", "Centro-Oeste", "Sudeste", "Sul"}
 E164 = re.compile(r"\+55[1-9][1-9]\d{8,9}")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from service.customer_projection import BatchSummary
+from service.customers.summary import BatchSummary
 from tests.infra.bicep import Resource, Template
 from tests.infra.deployment import deploy, indexed_app, local_settings
 

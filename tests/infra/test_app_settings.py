@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from azure.functions.decorators.kafka import BrokerAuthenticationMode, BrokerProtocol
 
-from adapters.bank2.mssql_auth import Authentication, parse_mssql_url
-from adapters.kafka_bindings import KafkaBindings
+from adapters.engines.mssql_auth import Authentication, parse_mssql_url
 from adapters.settings import APP_SETTINGS
+from adapters.stream.bindings import KafkaBindings
 from tests.infra.bicep import MAIN, Ref, Template, allowed_values
 from tests.infra.deployment import (
     KAFKA_SECURITY,

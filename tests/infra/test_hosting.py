@@ -138,7 +138,7 @@ def test_application_insights_ingestion_is_entra_authenticated_as_the_host_ident
         settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]
         == "applicationInsights.properties.ConnectionString"
     )
-    # adapters/telemetry.py signs in for ingestion as AZURE_CLIENT_ID.
+    # adapters/stream/telemetry.py signs in for ingestion as AZURE_CLIENT_ID.
     assert settings["AZURE_CLIENT_ID"] == "hostIdentity.properties.clientId"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.bank2.sql_store import SqlBank2
+from adapters.engines.database import SqlBank2
 
 
 @pytest.fixture

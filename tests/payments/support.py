@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from service.records import StreamRecord
+from service.stream.records import StreamRecord
 from tests.payments.cards import VISA
 
 HOLDER = "Joana Pereira da Silva"

@@ -1,0 +1,1 @@
+"""The customer projection's adapters: its message formats, its store, its function."""

@@ -1,0 +1,133 @@
+"""The customer projection's store on one open transaction of any SQL engine.
+
+Every method sends one statement, whatever the number of rows (two for writing contacts where
+the engine's upsert cannot return the rows it wrote): the rows travel as a single JSON text
+parameter that the engine expands set-wise (``json_each``, ``OPENJSON``...). A batch therefore
+costs a constant number of round trips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+import orjson
+
+from adapters.engines.database import SqlBank2, SqlUnitOfWork, Statements
+from adapters.engines.engine import Connection, Engine
+from domain.customers.batches import newer_than_stored
+from domain.customers.changes import Contact, ContactChange
+from domain.customers.merging import Fields, HeldContact
+from domain.customers.regions import Region
+from service.customers.ports import RejectedRecord
+from service.stream.records import Partition
+
+
+def projection_unit_of_work(database: SqlBank2) -> SqlUnitOfWork[SqlProjectionStore]:
+    """One transaction on this database, lending the customer projection's store."""
+    return database.unit_of_work_for(SqlProjectionStore)
+
+
+def projection_units(database: SqlBank2) -> Callable[[], SqlUnitOfWork[SqlProjectionStore]]:
+    """The customer projection's unit-of-work factory on this database's connection."""
+    return partial(projection_unit_of_work, database)
+
+
+class SqlProjectionStore:
+    """``ProjectionStore`` on one open transaction."""
+
+    def __init__(
+        self, engine: Engine, connection: Connection, on_statement: Callable[[], None]
+    ) -> None:
+        self._engine = engine
+        self._statements = Statements(engine, connection, on_statement)
+
+    def applied_offsets(self, consumer_group: str) -> dict[Partition, int]:
+        rows = self._query("applied_offsets", consumer_group)
+        return {Partition(topic, int(partition)): int(offset) for topic, partition, offset in rows}
+
+    def held_contacts(self, customer_ids: Sequence[str]) -> dict[str, HeldContact]:
+        rows = self._query("held_contacts", _json(list(customer_ids)))
+        return {str(row[0]): _held(row) for row in rows}
+
+    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:
+        if not changes:
+            return set()
+        probe = self._engine.sql.stored_versions
+        if probe is not None:
+            # This engine's upsert cannot name the rows it changed: read the stored versions
+            # first and send only the newer changes, which are then the ones written.
+            ids = _json([change.customer_id for change in changes])
+            stored = dict(self._statements.query("stored_versions", probe, ids))
+            changes, _ = newer_than_stored(changes, stored)
+            if not changes:
+                return set()
+        rows = _json([_contact_row(change) for change in changes])
+        now_param = self._engine.timestamp(now)
+        if probe is not None:
+            self._execute("write_contacts", rows, now_param)
+            return {change.customer_id for change in changes}
+        return {
+            str(customer_id) for (customer_id,) in self._query("write_contacts", rows, now_param)
+        }
+
+    def rejects_between(self, spans: Mapping[Partition, tuple[int, int]]) -> list[RejectedRecord]:
+        rows = [[p.topic, p.partition, first, last] for p, (first, last) in spans.items()]
+        return [
+            RejectedRecord(str(topic), int(partition), int(offset), str(reason))
+            for topic, partition, offset, reason in self._query("rejects_between", _json(rows))
+        ]
+
+    def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:
+        rows = [[r.topic, r.partition, r.offset, str(r.reason)] for r in rejects]
+        self._execute("record_rejects", _json(rows), self._engine.timestamp(now))
+
+    def advance_offsets(
+        self, consumer_group: str, offsets: Mapping[Partition, int], now: datetime
+    ) -> None:
+        rows = [[p.topic, p.partition, offset] for p, offset in offsets.items()]
+        self._execute("advance_offsets", consumer_group, _json(rows), self._engine.timestamp(now))
+
+    def purge_removal_markers(self, removed_before: datetime) -> int:
+        return self._execute("purge_removal_markers", self._engine.timestamp(removed_before))
+
+    def _query(self, statement: str, *params: object) -> list[Any]:
+        return self._statements.query(statement, getattr(self._engine.sql, statement), *params)
+
+    def _execute(self, statement: str, *params: object) -> int:
+        return self._statements.execute(statement, getattr(self._engine.sql, statement), *params)
+
+
+def _json(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+# region_from_state as every engine's JSON expansion reads it: 1, 0 or null.
+_AS_NUMBER = {True: 1, False: 0, None: None}
+
+
+def _contact_row(change: ContactChange) -> list[object]:
+    if isinstance(change, Contact):
+        return [
+            change.customer_id,
+            change.version.key,
+            change.name,
+            change.phone,
+            change.region,
+            0,
+            _AS_NUMBER[change.region_from_state],
+        ]
+    return [change.customer_id, change.version.key, None, None, None, 1, None]
+
+
+def _held(row: Sequence[object]) -> HeldContact:
+    """One row of ``held_contacts``: (customer_id, version, name, phone, region,
+    region_from_state, removed)."""
+    _, version, name, phone, region, region_from_state, removed = row
+    if removed or name is None:
+        return HeldContact(str(version), None)
+    from_state = None if region_from_state is None else bool(region_from_state)
+    fields = Fields(str(name), str(phone), Region(str(region)), from_state)
+    return HeldContact(str(version), fields)

@@ -1,0 +1,1 @@
+"""SQL engines: what differs between them, and the connections and errors they share."""

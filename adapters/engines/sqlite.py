@@ -1,0 +1,198 @@
+"""Bank 2 on SQLite, through the standard library: the embedded default for local runs and tests."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from adapters.engines.engine import Connection, ProjectionSql, without_secrets
+from adapters.engines.migrations import migrations_for
+
+# SQLite's JSON functions expand the batch's single JSON parameter into rows. ``WHERE true`` is
+# required before ON CONFLICT when the rows come from a SELECT (SQLite's parsing ambiguity).
+# This is the form for SQLite before 3.35, which has no RETURNING: the versions are read first.
+PROBING_SQL = ProjectionSql(
+    applied_offsets="""
+        SELECT topic, kafka_partition, last_offset
+        FROM consumer_offsets WHERE consumer_group = ?1
+    """,
+    stored_versions="""
+        SELECT customer_id, version FROM contact_state
+        WHERE customer_id IN (SELECT value FROM json_each(?1))
+    """,
+    # BEGIN IMMEDIATE already holds the database's write lock: the rows stay as read.
+    held_contacts="""
+        SELECT customer_id, version, name, phone, region, region_from_state,
+               removed_at IS NOT NULL
+        FROM contact_state
+        WHERE customer_id IN (SELECT value FROM json_each(?1))
+    """,
+    write_contacts="""
+        INSERT INTO contact_state
+            (customer_id, version, name, phone, region, region_from_state, removed_at,
+             updated_at)
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+               json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+               json_extract(value, '$[4]'), json_extract(value, '$[6]'),
+               CASE WHEN json_extract(value, '$[5]') = 1 THEN ?2 END, ?2
+        FROM json_each(?1) WHERE true
+        ON CONFLICT (customer_id) DO UPDATE SET
+            version = excluded.version, name = excluded.name, phone = excluded.phone,
+            region = excluded.region, region_from_state = excluded.region_from_state,
+            removed_at = excluded.removed_at, updated_at = excluded.updated_at
+        WHERE excluded.version > contact_state.version
+    """,
+    rejects_between="""
+        SELECT r.topic, r.kafka_partition, r.kafka_offset, r.reason
+        FROM json_each(?1) AS s
+        JOIN rejected_messages AS r
+          ON r.topic = json_extract(s.value, '$[0]')
+         AND r.kafka_partition = json_extract(s.value, '$[1]')
+         AND r.kafka_offset BETWEEN json_extract(s.value, '$[2]') AND json_extract(s.value, '$[3]')
+    """,
+    record_rejects="""
+        INSERT INTO rejected_messages (topic, kafka_partition, kafka_offset, reason, rejected_at)
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+               json_extract(value, '$[2]'), json_extract(value, '$[3]'), ?2
+        FROM json_each(?1) WHERE true
+        ON CONFLICT DO NOTHING
+    """,
+    advance_offsets="""
+        INSERT INTO consumer_offsets
+            (consumer_group, topic, kafka_partition, last_offset, updated_at)
+        SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+               json_extract(value, '$[2]'), ?3
+        FROM json_each(?2) WHERE true
+        ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE SET
+            last_offset = max(last_offset, excluded.last_offset), updated_at = excluded.updated_at
+    """,
+    purge_removal_markers="""
+        DELETE FROM contact_state WHERE removed_at IS NOT NULL AND removed_at < ?1
+    """,
+)
+
+# From SQLite 3.35, the upsert returns the rows it inserted or updated (not those its WHERE
+# skipped), so a batch needs no read of the stored versions first.
+RETURNING_SQL = replace(
+    PROBING_SQL,
+    write_contacts=PROBING_SQL.write_contacts.rstrip() + "\n        RETURNING customer_id\n",
+    stored_versions=None,
+)
+_RETURNING_FROM = (3, 35, 4)  # RETURNING came in 3.35.0; 3.35.4 fixed a defect in it
+SQL = RETURNING_SQL if sqlite3.sqlite_version_info >= _RETURNING_FROM else PROBING_SQL
+
+_BUSY_TIMEOUT_S = 5.0  # well under STATEMENT_TIMEOUT_S: a locked file is retried as transient
+_WAL_RETRY_PAUSE_S = 0.01
+_TRANSIENT_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+
+
+class SqliteEngine:
+    """A SQLite file (or ``:memory:``) as Bank 2."""
+
+    name = "sqlite"
+    sql = SQL
+    # OSError: the database file's folder cannot be created or opened.
+    driver_errors: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
+
+    def __init__(self, path: str, setting: str = "BANK2_URL") -> None:
+        self.path = path
+        self.location = path
+        self.setting = setting
+
+    def connect(self) -> Connection:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: transactions are begun explicitly, as BEGIN IMMEDIATE, so that a
+        # second writer waits for the lock up front instead of failing on upgrade mid-batch.
+        connection = sqlite3.connect(
+            self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        try:
+            # WAL: telesales read while a batch is written. FULL: a commit reaches the disk
+            # before the function returns and the host commits the Kafka offset; with NORMAL a
+            # power cut could roll back a batch whose offsets Kafka has already passed.
+            _enable_wal(connection)
+            connection.execute("PRAGMA synchronous = FULL")
+            _migrate(connection)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def begin(self, connection: Connection) -> None:
+        connection.cursor().execute("BEGIN IMMEDIATE")
+
+    def timestamp(self, moment: datetime) -> object:
+        # ISO 8601 in UTC with fixed precision, so that text order is time order.
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    def is_transient(self, error: BaseException) -> bool:
+        return getattr(error, "sqlite_errorcode", None) in _TRANSIENT_CODES or (
+            isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+        )
+
+    def describe(self, error: BaseException) -> str:
+        code = getattr(error, "sqlite_errorname", None)
+        return f"{type(error).__name__} {code}" if code else type(error).__name__
+
+    def reason(self, error: BaseException) -> str | None:
+        # SQLite never quotes bound values in its messages, but a constraint or data error is
+        # about a row: those show their code only, like every engine's.
+        if isinstance(error, sqlite3.IntegrityError | sqlite3.DataError):
+            return None
+        return without_secrets(str(error), ())
+
+
+def _enable_wal(connection: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting for another connection that holds it.
+
+    The switch takes an exclusive lock without calling the busy handler, so a second instance
+    opening the same new file at that moment fails at once ("database is locked"): it waits here
+    as long as the busy timeout would have.
+    """
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(_WAL_RETRY_PAUSE_S)
+        else:
+            return
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    """Apply the missing migrations, each in its own transaction; safe to run concurrently."""
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    for migration in migrations_for("sqlite"):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            applied = connection.execute(
+                "SELECT 1 FROM schema_migrations WHERE version = ?", (migration.version,)
+            ).fetchone()
+            if applied is None:
+                for statement in _statements(migration.script):
+                    connection.execute(statement)
+                connection.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, datetime.now(UTC).isoformat()),
+                )
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (our scripts keep ';' out of literals)."""
+    without_comments = "\n".join(
+        line for line in script.splitlines() if not line.lstrip().startswith("--")
+    )
+    return [part.strip() for part in without_comments.split(";") if part.strip()]

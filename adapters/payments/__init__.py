@@ -1,0 +1,1 @@
+"""The payment processor's adapters: its message format, its store, its answers, its function."""

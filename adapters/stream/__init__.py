@@ -1,0 +1,1 @@
+"""The Kafka side of the stream kernel: trigger batches, bindings, dead letters, telemetry."""

@@ -1,0 +1,73 @@
+"""What the application services need from the outside world, as small interfaces.
+
+Adapters implement these; tests may pass fakes. A store's methods are called inside one
+unit of work, so everything a batch writes commits together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from domain.customers.changes import ContactChange
+from domain.customers.merging import HeldContact
+from domain.customers.reasons import RejectReason
+from service.stream.records import Partition
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedRecord:
+    """Where a rejected message sits in the stream, and why: enough to find it, nothing personal."""
+
+    topic: str
+    partition: int
+    offset: int
+    # A RejectReason; one read back from Bank 2 may be a code another release wrote, kept as text.
+    reason: RejectReason | str
+
+
+class ProjectionStore(Protocol):
+    """Bank 2 as the customer projection writes it."""
+
+    def applied_offsets(self, consumer_group: str) -> dict[Partition, int]:
+        """The last offset applied per partition for this consumer group."""
+        ...
+
+    def held_contacts(self, customer_ids: Sequence[str]) -> dict[str, HeldContact]:
+        """What Bank 2 holds for these customers (absent: nothing), their rows locked until the
+        unit of work ends, so that a change that leaves fields out is settled on what it writes
+        over. Called only for batches that have such changes. Customers Bank 2 does not hold
+        yet are locked on SQL Server (key-range locks) and SQLite (one writer at a time) only:
+        on PostgreSQL and MySQL another instance may insert one meanwhile, and the
+        version-guarded upsert then keeps the newer of the two."""
+        ...
+
+    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:
+        """Upsert contacts and leave removal markers where the change is newer than what Bank 2
+        holds; return the ids of the customers written. A change not newer changes nothing.
+
+        Where the store reads the stored versions before its upsert (MySQL), a concurrent writer
+        can still make the upsert skip a change it reports written: Bank 2 stays right, only
+        the stale count is low by that much."""
+        ...
+
+    def rejects_between(self, spans: Mapping[Partition, tuple[int, int]]) -> list[RejectedRecord]:
+        """The rejects recorded for each partition between its first and last offset (both
+        included): a redelivered batch reports its dead letters again."""
+        ...
+
+    def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:
+        """Record rejected messages; recording one twice keeps one."""
+        ...
+
+    def advance_offsets(
+        self, consumer_group: str, offsets: Mapping[Partition, int], now: datetime
+    ) -> None:
+        """Move each partition's applied offset forward; never backward."""
+        ...
+
+    def purge_removal_markers(self, removed_before: datetime) -> int:
+        """Delete removal markers older than the retention; return how many."""
+        ...

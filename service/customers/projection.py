@@ -1,0 +1,249 @@
+"""The customer projection service: one batch of stream records into Bank 2, in one transaction.
+
+Delivery semantics: a batch is all-or-nothing. Decoding and the domain rules run first, outside
+any transaction; then one transaction reads the applied offsets, writes the contacts and removal
+markers newer than what Bank 2 holds (the store says which it wrote), the rejects and the new
+offsets, and commits. If it cannot commit, the batch fails and Kafka redelivers it; the offsets
+stored with the rows make the redelivery harmless.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.customers.batches import reduce_batch
+from domain.customers.changes import (
+    Contact,
+    ContactChange,
+    ContactUpdate,
+    CustomerChange,
+    ProjectedChange,
+    Rejection,
+    project,
+)
+from domain.customers.merging import settle
+from domain.customers.reasons import RejectReason
+from service.customers.ports import ProjectionStore, RejectedRecord
+from service.customers.summary import BatchSummary
+from service.stream.clock import Clock, utc_now
+from service.stream.records import Partition, StreamRecord, Tombstone
+from service.stream.retries import RetryPolicy
+from service.stream.unit_of_work import UnitOfWorkFactory
+
+Decoded = CustomerChange | Rejection | Tombstone
+Decoder = Callable[[StreamRecord], Decoded]
+
+
+@dataclass(slots=True)  # not frozen: one is built per event, and frozen fields cost more to set
+class _Projected:
+    """A record's place and what it decided: its bytes are not kept once it is decoded."""
+
+    topic: str
+    partition: int
+    offset: int
+    outcome: ProjectedChange | Rejection | Tombstone
+
+
+class CustomerProjection:
+    """Keeps Bank 2's telesales contacts in step with the customer stream."""
+
+    def __init__(  # noqa: PLR0913 - the composition root passes each collaborator explicitly
+        self,
+        unit_of_work: UnitOfWorkFactory[ProjectionStore],
+        decode: Decoder,
+        consumer_group: str,
+        *,
+        retry: RetryPolicy | None = None,
+        marker_retention: timedelta = timedelta(days=30),
+        purge_interval: timedelta = timedelta(hours=1),
+        clock: Clock = utc_now,
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._decode = decode
+        self._consumer_group = consumer_group
+        self._retry = retry or RetryPolicy()
+        self._marker_retention = marker_retention
+        self._purge_interval = purge_interval
+        self._clock = clock
+        self._last_purge: datetime | None = None
+
+    def handle(self, records: Iterable[StreamRecord]) -> BatchSummary:
+        """Project one delivered batch; raise if Bank 2 cannot take it, so it is redelivered.
+
+        Each record is read once, in order, and only its place and outcome are kept: given an
+        iterator, the batch's message bytes are released as they are decoded.
+        """
+        projected = [_Projected(r.topic, r.partition, r.offset, self._project(r)) for r in records]
+        started = time.perf_counter()
+        summary = self._retry.run(lambda: self._write(projected))
+        summary.write_seconds = time.perf_counter() - started
+        return summary
+
+    def _project(self, record: StreamRecord) -> ProjectedChange | Rejection | Tombstone:
+        decoded = self._decode(record)
+        return project(decoded) if isinstance(decoded, CustomerChange) else decoded
+
+    def _write(self, projected: Sequence[_Projected]) -> BatchSummary:
+        summary = BatchSummary(events=len(projected))
+        now = self._clock()
+        with self._unit_of_work() as uow:
+            delivery = _sort_by_offsets(projected, uow.store.applied_offsets(self._consumer_group))
+            fresh = delivery.fresh
+            summary.duplicates = len(projected) - len(fresh)
+
+            changes: list[ProjectedChange] = []
+            rejects: list[RejectedRecord] = []
+            updates: dict[int, _Projected] = {}  # where each ContactUpdate came from
+            for item in fresh:
+                outcome = item.outcome
+                if isinstance(outcome, Tombstone):
+                    summary.skipped += 1
+                elif isinstance(outcome, Rejection):
+                    _reject(summary, rejects, item, outcome.reason)
+                    if outcome.withdraws is not None:
+                        changes.append(outcome.withdraws)
+                else:
+                    changes.append(outcome)
+                    if isinstance(outcome, ContactUpdate):
+                        updates[id(outcome)] = item
+
+            to_write = self._settle(uow.store, changes, summary, rejects, updates)
+            written = uow.store.write_contacts(to_write, now) if to_write else set()
+            _count_writes(summary, to_write, written)
+            if rejects:
+                uow.store.record_rejects(rejects, now)
+            summary.rejected_records = _replayed_rejects(uow.store, delivery) + rejects
+            summary.offsets = delivery.spans
+            if delivery.advanced:
+                uow.store.advance_offsets(self._consumer_group, delivery.advanced, now)
+            purging = self._purge_due(now)
+            if purging:
+                uow.store.purge_removal_markers(now - self._marker_retention)
+            uow.commit()
+        if purging:
+            self._last_purge = now
+        return summary
+
+    @staticmethod
+    def _settle(
+        store: ProjectionStore,
+        changes: list[ProjectedChange],
+        summary: BatchSummary,
+        rejects: list[RejectedRecord],
+        updates: dict[int, _Projected],
+    ) -> list[ContactChange]:
+        """Each customer's newest change, those that leave fields out settled on Bank 2's."""
+        reduced = reduce_batch(changes)
+        summary.superseded = reduced.superseded
+        to_write = reduced.newest
+        if not reduced.updates:
+            return to_write
+        held = store.held_contacts(list(reduced.updates))
+        for customer_id, history in reduced.updates.items():
+            settled = settle(history, held.get(customer_id))
+            if settled.write is not None:
+                to_write.append(settled.write)
+                if settled.write.version != history[-1].version:
+                    summary.superseded -= 1  # an older change of the batch is written after all
+            if settled.refused is not None:
+                _reject(
+                    summary, rejects, updates[id(settled.refused)], RejectReason.UNAVAILABLE_VALUE
+                )
+            if settled.stale:
+                summary.stale += 1
+        return to_write
+
+    def _purge_due(self, now: datetime) -> bool:
+        return self._last_purge is None or now - self._last_purge >= self._purge_interval
+
+
+def _replayed_rejects(store: ProjectionStore, delivery: _Delivery) -> list[RejectedRecord]:
+    """The rejects an earlier delivery of these records recorded: their dead letters are
+    published again, at least once, since that delivery may have failed after its commit."""
+    if not delivery.replayed:
+        return []
+    return [
+        reject
+        for reject in store.rejects_between(delivery.replayed_spans)
+        if (reject.topic, reject.partition, reject.offset) in delivery.replayed
+    ]
+
+
+def _reject(
+    summary: BatchSummary, rejects: list[RejectedRecord], item: _Projected, reason: RejectReason
+) -> None:
+    rejects.append(RejectedRecord(item.topic, item.partition, item.offset, reason))
+    summary.rejected[reason] += 1
+
+
+def _count_writes(
+    summary: BatchSummary, newest: Sequence[ContactChange], written: set[str]
+) -> None:
+    """Count what the store wrote; the changes it did not write were stale (not newer)."""
+    for change in newest:
+        if change.customer_id not in written:
+            summary.stale += 1
+        elif isinstance(change, Contact):
+            summary.upserted += 1
+        elif change.withdrawn:
+            summary.withdrawn += 1
+        else:
+            summary.removed += 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Delivery:
+    fresh: list[_Projected]  # records not applied yet, each once, in delivery order
+    spans: dict[Partition, tuple[int, int]]  # first and last offset delivered, per partition
+    advanced: dict[Partition, int]  # the last fresh offset, per partition that has one
+    # Records an earlier delivery applied: their positions, and the span of their offsets per
+    # partition, where that delivery's rejects are to be found again.
+    replayed: set[tuple[str, int, int]]
+    replayed_spans: dict[Partition, tuple[int, int]]
+
+
+def _sort_by_offsets(projected: Sequence[_Projected], applied: dict[Partition, int]) -> _Delivery:
+    """Drop records at or below their partition's stored offset, and repeats within the batch.
+
+    One pass, with plain tuples and lists as keys and spans: this runs for every record, and a
+    ``Partition`` or a new span tuple per record costs more than the rest of the loop.
+    """
+    last_applied = {(p.topic, p.partition): offset for p, offset in applied.items()}
+    spans: dict[tuple[str, int], list[int]] = {}
+    newest_fresh: dict[tuple[str, int], int] = {}
+    seen: set[tuple[str, int, int]] = set()
+    replayed: set[tuple[str, int, int]] = set()
+    fresh: list[_Projected] = []
+    for item in projected:
+        stream, offset = (item.topic, item.partition), item.offset
+        span = spans.get(stream)
+        if span is None:
+            spans[stream] = [offset, offset]
+        elif offset > span[1]:
+            span[1] = offset
+        elif offset < span[0]:
+            span[0] = offset
+        position = (*stream, offset)
+        if offset <= last_applied.get(stream, -1):
+            replayed.add(position)
+            continue
+        if position in seen:
+            continue
+        seen.add(position)
+        fresh.append(item)
+        if offset > newest_fresh.get(stream, -1):
+            newest_fresh[stream] = offset
+    replayed_spans: dict[Partition, tuple[int, int]] = {}
+    for topic, partition, offset in replayed:
+        first, last = replayed_spans.get(Partition(topic, partition), (offset, offset))
+        replayed_spans[Partition(topic, partition)] = (min(first, offset), max(last, offset))
+    return _Delivery(
+        fresh,
+        {Partition(*stream): (first, last) for stream, (first, last) in spans.items()},
+        {Partition(*stream): last for stream, last in newest_fresh.items()},
+        replayed,
+        replayed_spans,
+    )

@@ -1,0 +1,1 @@
+"""The payment processor's application service: transactions decided, stored, answered."""

@@ -1,0 +1,93 @@
+"""Real Bank 2 engines for the tests: a fresh, empty database per test on each server.
+
+SQLite always runs. PostgreSQL and MariaDB run on the servers this machine (and CI) provides;
+the admin URLs can be overridden with ``BANK2_TEST_POSTGRES_ADMIN_URL`` and
+``BANK2_TEST_MYSQL_ADMIN_URL``. A server that cannot be reached skips its tests locally but fails
+them in CI (``CI`` set), so CI can never pass by silently testing nothing. SQL Server runs only
+when ``BANK2_TEST_MSSQL_URL`` names a scratch database (see README): its tables are emptied
+before each test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from bench import databases as scratch
+from bench.databases import EngineUnavailableError
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "BANK2_TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test?sslmode=disable"
+)
+MYSQL_ADMIN_URL = os.environ.get(
+    "BANK2_TEST_MYSQL_ADMIN_URL", "mysql://root@127.0.0.1:3306/test?ssl=false"
+)
+MSSQL_URL = os.environ.get("BANK2_TEST_MSSQL_URL")
+
+ENGINES = ["sqlite", "postgresql", "mariadb"] + (["mssql"] if MSSQL_URL else [])
+_PREFIX = "bank2_test"
+
+
+def _unavailable(engine: str, error: EngineUnavailableError) -> None:
+    reason = f"{engine} server unreachable: {error}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must test every engine; .ci/run starts the servers)")
+    pytest.skip(reason)
+
+
+@contextmanager
+def _reachable(engine: str) -> Iterator[None]:
+    """Turn an unreachable server into a skip, or a failure under CI."""
+    try:
+        yield
+    except EngineUnavailableError as error:
+        _unavailable(engine, error)
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    with _reachable("PostgreSQL"), scratch.postgres_database(POSTGRES_ADMIN_URL, _PREFIX) as url:
+        yield url
+
+
+@contextmanager
+def mysql_database() -> Iterator[str]:
+    with _reachable("MariaDB"), scratch.mysql_database(MYSQL_ADMIN_URL, _PREFIX) as url:
+        yield url
+
+
+@contextmanager
+def database_url(engine: str, tmp_path: Path) -> Iterator[str]:
+    """A URL for ``BANK2_URL`` naming an empty database on the engine."""
+    if engine == "sqlite":
+        yield f"sqlite:///{tmp_path / 'bank2.db'}"
+    elif engine == "postgresql":
+        with postgres_database() as url:
+            yield url
+    elif engine == "mariadb":
+        with mysql_database() as url:
+            yield url
+    elif engine == "mssql" and MSSQL_URL:
+        _empty_mssql_tables(MSSQL_URL)
+        yield MSSQL_URL
+    else:
+        pytest.skip(f"no {engine} server configured")
+
+
+def _empty_mssql_tables(url: str) -> None:
+    from adapters.engines.urls import open_bank2  # noqa: PLC0415 - only for a configured server
+
+    bank = open_bank2(url)  # connecting creates the schema if needed
+    connection = bank.acquire()
+    try:
+        cursor = connection.cursor()
+        for table in ("contact_state", "consumer_offsets", "rejected_messages", "transactions"):
+            cursor.execute(f"DELETE FROM dbo.{table}")  # noqa: S608 - fixed names
+        connection.commit()
+    finally:
+        bank.release(broken=False)
+        bank.close()

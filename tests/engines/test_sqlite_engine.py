@@ -1,0 +1,72 @@
+"""SQLite as Bank 2: the connection settings that the delivery guarantee depends on."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from adapters.customers.store import projection_unit_of_work
+from adapters.engines.sqlite import PROBING_SQL, SqliteEngine
+from adapters.engines.urls import open_bank2
+from domain.customers.changes import Contact
+from domain.customers.regions import Region
+from domain.customers.versions import Version, VersionScheme
+from tests.support import query
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+_SYNCHRONOUS_FULL = 2
+
+
+def test_a_committed_batch_is_on_disk_before_the_function_returns(tmp_path: Path) -> None:
+    # The host commits the Kafka offset once the function returns. WAL with synchronous=NORMAL
+    # may roll a committed transaction back after a power cut: that batch would be lost, its
+    # offset passed. FULL syncs the WAL at every commit (one sync per batch, not per event).
+    bank2 = open_bank2(f"sqlite:///{tmp_path / 'bank2.db'}")
+    try:
+        assert query(bank2, "PRAGMA journal_mode") == [("wal",)]
+        assert query(bank2, "PRAGMA synchronous") == [(_SYNCHRONOUS_FULL,)]
+    finally:
+        bank2.close()
+
+
+def test_before_sqlite_3_35_versions_are_read_first_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite before 3.35 has no RETURNING: the store reads the stored versions (through the
+    # primary key), then sends only the newer changes.
+    monkeypatch.setattr(SqliteEngine, "sql", PROBING_SQL)
+    bank2 = open_bank2(f"sqlite:///{tmp_path / 'bank2.db'}")
+    try:
+        before = bank2.statements_executed
+        with projection_unit_of_work(bank2) as uow:
+            assert uow.store.write_contacts([contact("1", 2), contact("2", 1)], NOW) == {"1", "2"}
+            assert uow.store.write_contacts([contact("1", 1), contact("3", 1)], NOW) == {"3"}
+            uow.commit()
+        assert bank2.statements_executed - before == 5  # read, write; read, write; commit
+        assert query(bank2, "SELECT customer_id, version FROM contact_state ORDER BY 1") == [
+            ("1", v(2).key),
+            ("2", v(1).key),
+            ("3", v(1).key),
+        ]
+        with sqlite3.connect(tmp_path / "bank2.db") as reader:
+            probe = "EXPLAIN QUERY PLAN " + (PROBING_SQL.stored_versions or "")
+            plan = str(reader.execute(probe, ('["1", "2"]',)).fetchall())
+        reader.close()
+        # SQLite before 3.36 words it "SEARCH TABLE contact_state", "SCAN TABLE contact_state".
+        assert re.search(r"SEARCH (TABLE )?contact_state USING (COVERING )?INDEX", plan)
+        assert not re.search(r"SCAN (TABLE )?contact_state", plan)
+    finally:
+        bank2.close()
+
+
+def v(n: int) -> Version:
+    return Version(VersionScheme.PRODUCER_COUNTER, (n,))
+
+
+def contact(customer_id: str, n: int) -> Contact:
+    return Contact(customer_id, v(n), "Maria Souza", "+5511987654321", Region.SUDESTE)
