@@ -25,6 +25,35 @@ class EngineUnavailableError(Exception):
     """The engine's server cannot be reached; the message names the error class only."""
 
 
+class MissingDatabaseError(EngineUnavailableError):
+    """The server answers, but the database the admin URL names does not exist; the message
+    says how to create it."""
+
+
+def _postgres_unavailable(error: Exception, admin_url: str) -> EngineUnavailableError:
+    # libpq's refusal at connect time has no SQLSTATE: its text tells a missing database.
+    text = str(error)
+    if 'database "' in text and "does not exist" in text:
+        parts = urlsplit(admin_url)
+        database = parts.path.removeprefix("/")
+        return MissingDatabaseError(
+            f"database {database!r} does not exist; create it: createdb -h "
+            f"{parts.hostname or '127.0.0.1'} -U {parts.username or 'postgres'} {database}"
+        )
+    return EngineUnavailableError(type(error).__name__)
+
+
+def _mysql_unavailable(error: Exception, admin_url: str) -> EngineUnavailableError:
+    unknown_database = 1049
+    if error.args and error.args[0] == unknown_database:
+        database = urlsplit(admin_url).path.removeprefix("/")
+        return MissingDatabaseError(
+            f"database {database!r} does not exist; create it: "
+            f"mariadb -e 'CREATE DATABASE {database}'"
+        )
+    return EngineUnavailableError(type(error).__name__)
+
+
 def postgres_admin_url() -> str:
     return os.environ.get(
         "BANK2_BENCH_POSTGRES_ADMIN_URL",
@@ -77,7 +106,7 @@ def postgres_database(admin_url: str, prefix: str) -> Iterator[str]:
     try:
         admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_S)
     except psycopg.Error as error:
-        raise EngineUnavailableError(type(error).__name__) from None
+        raise _postgres_unavailable(error, admin_url) from None
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
@@ -102,11 +131,12 @@ def mysql_database(admin_url: str, prefix: str) -> Iterator[str]:
             port=parts.port or 3306,
             user=parts.username or "root",
             password=parts.password or "",
+            database=parts.path.removeprefix("/") or None,
             autocommit=True,
             connect_timeout=_CONNECT_TIMEOUT_S,
         )
     except pymysql.err.Error as error:
-        raise EngineUnavailableError(type(error).__name__) from None
+        raise _mysql_unavailable(error, admin_url) from None
     with admin:
         admin.cursor().execute(f"CREATE DATABASE `{name}`")
         try:

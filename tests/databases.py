@@ -2,10 +2,11 @@
 
 SQLite always runs. PostgreSQL and MariaDB run on the servers this machine (and CI) provides;
 the admin URLs can be overridden with ``BANK2_TEST_POSTGRES_ADMIN_URL`` and
-``BANK2_TEST_MYSQL_ADMIN_URL``. A server that cannot be reached skips its tests locally but fails
-them in CI (``CI`` set), so CI can never pass by silently testing nothing. SQL Server runs only
-when ``BANK2_TEST_MSSQL_URL`` names a scratch database (see README): its tables are emptied
-before each test.
+``BANK2_TEST_MYSQL_ADMIN_URL``. A server that cannot be reached, or that lacks the admin URL's
+database (the skip says how to create it), skips its tests locally but fails them in CI (``CI``
+set), so CI can never pass by silently testing nothing. SQL Server runs only when
+``BANK2_TEST_MSSQL_URL`` names a scratch database (see README): its tables are emptied before
+each test.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bench import databases as scratch
-from bench.databases import EngineUnavailableError
+from bench.databases import EngineUnavailableError, MissingDatabaseError
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "BANK2_TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test?sslmode=disable"
@@ -33,7 +34,12 @@ _PREFIX = "bank2_test"
 
 
 def _unavailable(engine: str, error: EngineUnavailableError) -> None:
-    reason = f"{engine} server unreachable: {error}"
+    # A server that answers but lacks the admin URL's database (a stock PostgreSQL has no
+    # "test") is told apart from one that cannot be reached: the message says how to create it.
+    if isinstance(error, MissingDatabaseError):
+        reason = f"{engine} server reachable, but {error}"
+    else:
+        reason = f"{engine} server unreachable: {error}"
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI must test every engine; .ci/run starts the servers)")
     pytest.skip(reason)
