@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from adapters.customers.sql import projection_sql
 from adapters.engines.database import SqlBank2, SqlUnitOfWork, Statements
 from adapters.engines.engine import Connection, Engine
 from domain.customers.batches import newer_than_stored
@@ -42,62 +43,71 @@ class SqlProjectionStore:
         self, engine: Engine, connection: Connection, on_statement: Callable[[], None]
     ) -> None:
         self._engine = engine
+        self._sql = projection_sql(engine.name)
         self._statements = Statements(engine, connection, on_statement)
 
     def applied_offsets(self, consumer_group: str) -> dict[Partition, int]:
-        rows = self._query("applied_offsets", consumer_group)
+        rows = self._query("applied_offsets", consumer_group=consumer_group)
         return {Partition(topic, int(partition)): int(offset) for topic, partition, offset in rows}
 
     def held_contacts(self, customer_ids: Sequence[str]) -> dict[str, HeldContact]:
-        rows = self._query("held_contacts", _json(list(customer_ids)))
+        rows = self._query("held_contacts", customer_ids_json=_json(list(customer_ids)))
         return {str(row[0]): _held(row) for row in rows}
 
     def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:
         if not changes:
             return set()
-        probe = self._engine.sql.stored_versions
+        probe = self._sql.stored_versions
         if probe is not None:
             # This engine's upsert cannot name the rows it changed: read the stored versions
             # first and send only the newer changes, which are then the ones written.
             ids = _json([change.customer_id for change in changes])
-            stored = dict(self._statements.query("stored_versions", probe, ids))
+            stored = dict(self._statements.query("stored_versions", probe, customer_ids_json=ids))
             changes, _ = newer_than_stored(changes, stored)
             if not changes:
                 return set()
         rows = _json([_contact_row(change) for change in changes])
         now_param = self._engine.timestamp(now)
         if probe is not None:
-            self._execute("write_contacts", rows, now_param)
+            self._execute("write_contacts", rows_json=rows, now=now_param)
             return {change.customer_id for change in changes}
-        return {
-            str(customer_id) for (customer_id,) in self._query("write_contacts", rows, now_param)
-        }
+        written = self._query("write_contacts", rows_json=rows, now=now_param)
+        return {str(customer_id) for (customer_id,) in written}
 
     def rejects_between(self, spans: Mapping[Partition, tuple[int, int]]) -> list[RejectedRecord]:
         rows = [[p.topic, p.partition, first, last] for p, (first, last) in spans.items()]
         return [
             RejectedRecord(str(topic), int(partition), int(offset), str(reason))
-            for topic, partition, offset, reason in self._query("rejects_between", _json(rows))
+            for topic, partition, offset, reason in self._query(
+                "rejects_between", spans_json=_json(rows)
+            )
         ]
 
     def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:
         rows = [[r.topic, r.partition, r.offset, str(r.reason)] for r in rejects]
-        self._execute("record_rejects", _json(rows), self._engine.timestamp(now))
+        self._execute("record_rejects", rows_json=_json(rows), now=self._engine.timestamp(now))
 
     def advance_offsets(
         self, consumer_group: str, offsets: Mapping[Partition, int], now: datetime
     ) -> None:
         rows = [[p.topic, p.partition, offset] for p, offset in offsets.items()]
-        self._execute("advance_offsets", consumer_group, _json(rows), self._engine.timestamp(now))
+        self._execute(
+            "advance_offsets",
+            consumer_group=consumer_group,
+            rows_json=_json(rows),
+            now=self._engine.timestamp(now),
+        )
 
     def purge_removal_markers(self, removed_before: datetime) -> int:
-        return self._execute("purge_removal_markers", self._engine.timestamp(removed_before))
+        return self._execute(
+            "purge_removal_markers", removed_before=self._engine.timestamp(removed_before)
+        )
 
-    def _query(self, statement: str, *params: object) -> list[Any]:
-        return self._statements.query(statement, getattr(self._engine.sql, statement), *params)
+    def _query(self, statement: str, **values: object) -> list[Any]:
+        return self._statements.query(statement, getattr(self._sql, statement), **values)
 
-    def _execute(self, statement: str, *params: object) -> int:
-        return self._statements.execute(statement, getattr(self._engine.sql, statement), *params)
+    def _execute(self, statement: str, **values: object) -> int:
+        return self._statements.execute(statement, getattr(self._sql, statement), **values)
 
 
 def _json(value: object) -> str:

@@ -17,7 +17,13 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
-from adapters.engines.engine import Connection, Engine, close_quietly, failure_message
+from adapters.engines.engine import (
+    Connection,
+    Engine,
+    Statement,
+    close_quietly,
+    failure_message,
+)
 from service.stream.errors import StoreError, TransientStoreError
 
 StoreT = TypeVar("StoreT")
@@ -37,12 +43,19 @@ class Statements:
         self._connection = connection
         self._on_statement = on_statement
 
-    def query(self, operation: str, sql: str, *params: object) -> list[Any]:
-        return translated(self._engine, operation, lambda: self._run(sql, params, _all_rows))
+    def query(self, operation: str, statement: Statement, **values: object) -> list[Any]:
+        """Run a read; its parameters by name (``Statement.params``)."""
+        params = statement.bind(values)
+        return translated(
+            self._engine, operation, lambda: self._run(statement.sql, params, _all_rows)
+        )
 
-    def execute(self, operation: str, sql: str, *params: object) -> int:
+    def execute(self, operation: str, statement: Statement, **values: object) -> int:
         """Run a write; return the number of rows it changed (0 if the driver cannot tell)."""
-        return translated(self._engine, operation, lambda: self._run(sql, params, _row_count))
+        params = statement.bind(values)
+        return translated(
+            self._engine, operation, lambda: self._run(statement.sql, params, _row_count)
+        )
 
     def _run(self, sql: str, params: tuple[object, ...], read: Callable[[Any], T]) -> T:
         # Cursors are closed at once: a SQL Server connection with a pending result set

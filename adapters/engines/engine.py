@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -24,31 +24,21 @@ _SHORTEST_REPLACEABLE_SECRET = 6
 
 
 @dataclass(frozen=True, slots=True)
-class ProjectionSql:
-    """The statements of the customer projection in one dialect.
+class Statement:
+    """One SQL statement and the names of its parameters, in the order its SQL binds them.
 
-    Each statement is sent once per batch whatever the batch size: rows travel as one JSON
-    text parameter that the engine expands into a table. Parameters are positional, in the order
-    given for each statement.
+    Each statement is sent once per batch whatever the batch size: rows travel as one JSON text
+    parameter that the engine expands into a table. The store passes values by name.
     """
 
-    applied_offsets: str  # (consumer_group) -> rows of (topic, kafka_partition, last_offset)
-    # Rows of (customer_id, version, name, phone, region, region_from_state, removed), locked
-    # until the transaction ends.
-    held_contacts: str  # (customer_ids_json) -> rows
-    # Rows are [id, version, name, phone, region, removed, region_from_state]. Where
-    # stored_versions is None, the upsert returns the customer_id of each row it inserted or
-    # updated (RETURNING).
-    write_contacts: str  # (rows_json, now)
-    # None where write_contacts returns the ids it wrote. Otherwise the stored versions are
-    # read first, and only the newer changes are sent (then they are the ones written).
-    stored_versions: str | None  # (customer_ids_json) -> rows of (customer_id, version)
-    record_rejects: str  # (rows_json, now); rows: [topic, partition, offset, reason]
-    # The rejects recorded in these spans of offsets, for a redelivered batch's dead letters;
-    # spans: [topic, partition, first offset, last offset].
-    rejects_between: str  # (spans_json) -> rows of (topic, kafka_partition, kafka_offset, reason)
-    advance_offsets: str  # (consumer_group, rows_json, now); rows: [topic, partition, offset]
-    purge_removal_markers: str  # (removed_before)
+    sql: str
+    params: tuple[str, ...] = ()
+
+    def bind(self, values: Mapping[str, object]) -> tuple[object, ...]:
+        """The values in the order the SQL binds them; every parameter, and only those."""
+        if set(values) != set(self.params):
+            raise TypeError(f"parameters {sorted(values)} given, {list(self.params)} declared")
+        return tuple(values[name] for name in self.params)
 
 
 class UrlError(SettingsError):
@@ -72,7 +62,6 @@ class Engine(Protocol):
     """One SQL engine: how to connect, begin, classify errors, and speak its dialect."""
 
     name: str
-    sql: ProjectionSql
     # The app setting the URL came from (BANK2_URL, PAYMENTS_DB_URL), and where it leads
     # (user, host, port, database: never a password), so that an error says which to fix.
     setting: str

@@ -17,7 +17,7 @@ from adapters.engines.engine import (
     CONNECT_TIMEOUT_S,
     STATEMENT_TIMEOUT_S,
     Connection,
-    ProjectionSql,
+    Statement,
     close_quietly,
     import_driver,
     loaded_driver,
@@ -34,182 +34,19 @@ from adapters.engines.mssql_auth import (
 )
 from service.stream.errors import StoreError, TransientStoreError
 
-# T-SQL notes that hold for every statement below:
-# * Rows travel as ONE NVARCHAR(MAX) JSON parameter expanded by OPENJSON, because a
-#   request takes at most 2,100 parameters and a batch must cost one round trip whatever its
-#   size. Arrays are read by position ('$[0]'...). OPENJSON needs compatibility level >= 130.
-# * ``DECLARE @x ... = ?`` prologues name the positional parameters, in the order ProjectionSql
-#   documents, so a value can be used twice, and fix the JSON's type as NVARCHAR(MAX) however
-#   the driver binds a long string.
-# * OPENJSON's text columns are declared wider than the table's (JSON_VALUE returns up to
-#   NVARCHAR(4000)): a value too long for its column then fails the batch loudly (error 2628)
-#   instead of being cut short silently.
-# * JSON values carry the database's default collation, often case-insensitive, while
-#   identifiers and versions are stored in Latin1_General_BIN2 (exact, and text order = version
-#   order). Incoming keys are therefore collated to Latin1_General_BIN2 before they are compared,
-#   grouped or ordered; mixing two collations would also fail with error 468.
-# * MERGE ... WITH (HOLDLOCK) runs the MERGE serializable: the key-range lock stops two
-#   instances racing on a customer that is not there yet from both inserting it (the loser
-#   waits, then updates or skips). A deadlock between them (1205) is transient and retried.
-# * MERGE must end with a semicolon; the statement before a WITH (CTE) must end with one too.
-# * MERGE fails (8672) if two source rows hit one target row, so each source is deduplicated
-#   per key first, keeping what SQLite keeps (the newest version, the first on a tie).
-SQL = ProjectionSql(
-    applied_offsets="""
-SELECT topic, kafka_partition, last_offset
-FROM dbo.consumer_offsets
-WHERE consumer_group = ?;
-""",
-    # UPDLOCK, HOLDLOCK: the rows read (and the key ranges of those not there) stay locked
-    # until the transaction ends, so the upsert writes over exactly what was read.
-    held_contacts="""
-DECLARE @customer_ids_json NVARCHAR(MAX) = ?;
-SELECT customer_id, version, name, phone, region, region_from_state,
-       CAST(CASE WHEN removed_at IS NULL THEN 0 ELSE 1 END AS BIT) AS removed
-FROM dbo.contact_state WITH (UPDLOCK, HOLDLOCK)
-WHERE customer_id IN (
-    SELECT CAST(j.[value] AS NVARCHAR(4000)) COLLATE Latin1_General_BIN2
-    FROM OPENJSON(@customer_ids_json) AS j
-);
-""",
-    # OPENJSON's default schema gives each row's JSON text ([value]) and its position in the
-    # array ([key]), the tie-breaker for equal versions. (OPENJSON ... WITH over one row's array
-    # would iterate the row's elements instead, so its fields are read with JSON_VALUE.)
-    # DATETIME2 has no offset: @now is naive UTC (see MssqlEngine.timestamp).
-    write_contacts="""
-DECLARE @rows_json NVARCHAR(MAX) = ?;
-DECLARE @now DATETIME2 = ?;
-WITH incoming AS (
-    SELECT JSON_VALUE(r.[value], '$[0]') COLLATE Latin1_General_BIN2 AS customer_id,
-           JSON_VALUE(r.[value], '$[1]') COLLATE Latin1_General_BIN2 AS version,
-           JSON_VALUE(r.[value], '$[2]') AS name,
-           JSON_VALUE(r.[value], '$[3]') AS phone,
-           JSON_VALUE(r.[value], '$[4]') AS region,
-           CAST(JSON_VALUE(r.[value], '$[5]') AS BIT) AS removed,
-           CAST(JSON_VALUE(r.[value], '$[6]') AS BIT) AS region_from_state,
-           CAST(r.[key] AS INT) AS batch_position
-    FROM OPENJSON(@rows_json) AS r
-), ranked AS (
-    SELECT customer_id, version, name, phone, region, removed, region_from_state,
-           ROW_NUMBER() OVER (
-               PARTITION BY customer_id ORDER BY version DESC, batch_position
-           ) AS rank_in_batch
-    FROM incoming
-)
-MERGE dbo.contact_state WITH (HOLDLOCK) AS t
-USING (
-    SELECT customer_id, version, name, phone, region, removed, region_from_state
-    FROM ranked
-    WHERE rank_in_batch = 1
-) AS s
-ON t.customer_id = s.customer_id
-WHEN MATCHED AND s.version > t.version THEN UPDATE SET
-    version = s.version, name = s.name, phone = s.phone, region = s.region,
-    region_from_state = s.region_from_state,
-    removed_at = CASE WHEN s.removed = 1 THEN @now END,
-    updated_at = @now
-WHEN NOT MATCHED THEN
-    INSERT (customer_id, version, name, phone, region, region_from_state, removed_at,
-            updated_at)
-    VALUES (s.customer_id, s.version, s.name, s.phone, s.region, s.region_from_state,
-            CASE WHEN s.removed = 1 THEN @now END, @now)
-OUTPUT inserted.customer_id;
-""",
-    # MERGE's OUTPUT names the rows it inserted or updated (not those its AND condition
-    # skipped): no need to read the stored versions first.
-    stored_versions=None,
-    # Through the primary key (topic, kafka_partition, kafka_offset): one range seek per span.
-    rejects_between="""
-DECLARE @spans_json NVARCHAR(MAX) = ?;
-SELECT r.topic, r.kafka_partition, r.kafka_offset, r.reason
-FROM OPENJSON(@spans_json) WITH (
-    topic           NVARCHAR(4000) '$[0]',
-    kafka_partition INT            '$[1]',
-    first_offset    BIGINT         '$[2]',
-    last_offset     BIGINT         '$[3]'
-) AS s
-JOIN dbo.rejected_messages AS r
-  ON r.topic = s.topic COLLATE Latin1_General_BIN2 AND r.kafka_partition = s.kafka_partition
- AND r.kafka_offset BETWEEN s.first_offset AND s.last_offset;
-""",
-    # A message rejected twice keeps its first record: only missing keys are inserted.
-    record_rejects="""
-DECLARE @rows_json NVARCHAR(MAX) = ?;
-DECLARE @now DATETIME2 = ?;
-WITH incoming AS (
-    SELECT j.topic COLLATE Latin1_General_BIN2 AS topic, j.kafka_partition, j.kafka_offset,
-           j.reason
-    FROM OPENJSON(@rows_json) WITH (
-        topic           NVARCHAR(4000) '$[0]',
-        kafka_partition INT            '$[1]',
-        kafka_offset    BIGINT         '$[2]',
-        reason          NVARCHAR(4000) '$[3]'
-    ) AS j
-)
-MERGE dbo.rejected_messages WITH (HOLDLOCK) AS t
-USING (
-    SELECT topic, kafka_partition, kafka_offset, MIN(reason) AS reason
-    FROM incoming
-    GROUP BY topic, kafka_partition, kafka_offset
-) AS s
-ON t.topic = s.topic AND t.kafka_partition = s.kafka_partition
-   AND t.kafka_offset = s.kafka_offset
-WHEN NOT MATCHED THEN
-    INSERT (topic, kafka_partition, kafka_offset, reason, rejected_at)
-    VALUES (s.topic, s.kafka_partition, s.kafka_offset, s.reason, @now);
-""",
-    # The group is a source column, not a filter in ON: MERGE's documentation warns that
-    # filtering the target in ON can give wrong results. Offsets keep their maximum (there is
-    # no GREATEST before SQL Server 2022), so a late, older batch never moves them back.
-    advance_offsets="""
-DECLARE @consumer_group NVARCHAR(4000) = ?;
-DECLARE @rows_json NVARCHAR(MAX) = ?;
-DECLARE @now DATETIME2 = ?;
-WITH incoming AS (
-    SELECT @consumer_group COLLATE Latin1_General_BIN2 AS consumer_group,
-           j.topic COLLATE Latin1_General_BIN2 AS topic, j.kafka_partition, j.last_offset
-    FROM OPENJSON(@rows_json) WITH (
-        topic           NVARCHAR(4000) '$[0]',
-        kafka_partition INT            '$[1]',
-        last_offset     BIGINT         '$[2]'
-    ) AS j
-)
-MERGE dbo.consumer_offsets WITH (HOLDLOCK) AS t
-USING (
-    SELECT consumer_group, topic, kafka_partition, MAX(last_offset) AS last_offset
-    FROM incoming
-    GROUP BY consumer_group, topic, kafka_partition
-) AS s
-ON t.consumer_group = s.consumer_group AND t.topic = s.topic
-   AND t.kafka_partition = s.kafka_partition
-WHEN MATCHED THEN UPDATE SET
-    last_offset = CASE WHEN s.last_offset > t.last_offset THEN s.last_offset
-                       ELSE t.last_offset END,
-    updated_at = @now
-WHEN NOT MATCHED THEN
-    INSERT (consumer_group, topic, kafka_partition, last_offset, updated_at)
-    VALUES (s.consumer_group, s.topic, s.kafka_partition, s.last_offset, @now);
-""",
-    # No prologue: the caller reads the DELETE's row count, the batch's first and only one.
-    purge_removal_markers="""
-DELETE FROM dbo.contact_state
-WHERE removed_at IS NOT NULL AND removed_at < ?;
-""",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class SessionSql:
     """What each new connection runs before it is used: options, checks and migrations."""
 
-    session_options: str  # ()
-    compatibility_level: str  # () -> one row: (compatibility_level)
-    schema_migrations_exists: str  # () -> one row: (object id or NULL)
-    applied_migrations: str  # () -> rows of (version)
-    lock_migrations: str  # () -> one row: (sp_getapplock's result)
-    create_schema_migrations: str  # ()
-    record_migration: str  # (version, name)
-    unlock_migrations: str  # ()
+    session_options: str
+    compatibility_level: str  # -> one row: (compatibility_level)
+    schema_migrations_exists: str  # -> one row: (object id or NULL)
+    applied_migrations: str  # -> rows of (version)
+    lock_migrations: str  # -> one row: (sp_getapplock's result)
+    create_schema_migrations: str
+    record_migration: Statement
+    unlock_migrations: str
 
 
 _MIGRATION_LOCK = "N'bank2.schema_migrations'"
@@ -240,10 +77,13 @@ CREATE TABLE dbo.schema_migrations (
     applied_at DATETIME2     NOT NULL
 );
 """,
-    record_migration="""
+    record_migration=Statement(
+        """
 INSERT INTO dbo.schema_migrations (version, name, applied_at)
 VALUES (?, ?, SYSUTCDATETIME());
 """,
+        params=("version", "name"),
+    ),
     unlock_migrations=f"""
 EXEC sp_releaseapplock @Resource = {_MIGRATION_LOCK}, @LockOwner = N'Session';
 """,
@@ -302,7 +142,6 @@ class MssqlEngine:
     """Azure SQL Database or SQL Server as Bank 2."""
 
     name = "mssql"
-    sql = SQL
 
     def __init__(
         self,
@@ -482,7 +321,7 @@ def _migrate(connection: Any, migrations: list[Migration]) -> None:
         try:
             for batch in split_batches(migration.script):
                 cursor.execute(batch)
-            cursor.execute(SESSION_SQL.record_migration, migration.version, migration.name)
+            cursor.execute(SESSION_SQL.record_migration.sql, migration.version, migration.name)
             connection.commit()
         except BaseException:
             with contextlib.suppress(Exception):  # the migration's error is the one to report

@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from adapters.engines.engine import (
     Connection,
-    ProjectionSql,
+    Statement,
     UrlError,
     close_quietly,
     import_driver,
@@ -38,171 +38,20 @@ if TYPE_CHECKING:
 
 SCHEMES = frozenset({"mysql", "mysql+pymysql", "mariadb"})
 
-# Notes that hold for every statement below:
-# * PyMySQL substitutes parameters client-side for ``%s`` markers, in the order ProjectionSql
-#   documents; each parameter is therefore written exactly once in each statement (a value used
-#   twice is selected once in a one-row derived table), and no statement holds a literal ``%``.
-# * Rows travel as ONE JSON text parameter expanded by JSON_TABLE (MySQL 8.0.4+, MariaDB 10.6+).
-#   Its text columns are declared wider than the table's columns: a value too long for the table
-#   then fails the batch loudly in strict mode (MariaDB's JSON_TABLE silently cuts a value longer
-#   than its own column, whatever ON ERROR says). Identifiers are read as utf8mb4_bin so that
-#   they compare and sort exactly as the tables store them.
-# * ``INSERT ... SELECT ... ON DUPLICATE KEY UPDATE`` is the upsert. VALUES(col) is the value the
-#   row would have inserted. MySQL 8.0.20+ deprecates VALUES() there in favour of a row alias
-#   (``AS new``), which MariaDB does not parse; VALUES() works on both, with only a deprecation
-#   note in MySQL's warnings. Target columns are qualified with the table's name so that none
-#   can be mistaken for a JSON_TABLE column of the same name.
-# * The SELECT feeding an upsert is ordered by key: concurrent writers then lock rows in the same
-#   order, which keeps them from deadlocking each other on the same customers. A deadlock that
-#   still happens (1213) is transient and the batch is retried.
-# The customers whose ids a JSON array of strings holds: '$' is each element itself.
-_AMONG_THE_IDS = """WHERE customer_id IN (
-    SELECT j.customer_id
-    FROM JSON_TABLE(%s, '$[*]' COLUMNS (
-        customer_id VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$'
-    )) AS j
-)
-"""
-
-SQL = ProjectionSql(
-    applied_offsets="""
-SELECT topic, kafka_partition, last_offset
-FROM consumer_offsets
-WHERE consumer_group = %s
-""",
-    stored_versions="""
-SELECT customer_id, version
-FROM contact_state
-"""
-    + _AMONG_THE_IDS,
-    # Read through the primary key; FOR UPDATE keeps them as read until the transaction ends;
-    # in key order, as the upsert locks them (a deadlock between two instances during a
-    # rebalance, 1213, is transient and the batch is retried).
-    held_contacts="""
-SELECT customer_id, version, name, phone, region, region_from_state,
-       removed_at IS NOT NULL
-FROM contact_state
-"""
-    + _AMONG_THE_IDS
-    + """ORDER BY customer_id
-FOR UPDATE
-""",
-    # Rows are processed one by one in the SELECT's order, like SQLite's: a customer sent twice
-    # in one batch keeps the greater version, the first one on a tie.
-    # MySQL evaluates the assignments of ON DUPLICATE KEY UPDATE from left to right, and each
-    # one sees the columns already updated: ``version`` must therefore be assigned LAST, or
-    # the comparisons after it would compare the incoming version with itself.
-    # Personal data is kept only for contacts (removed = 0), whatever the JSON holds, so that a
-    # removal marker never carries any: the CHECK constraint would refuse it anyway.
-    write_contacts="""
-INSERT INTO contact_state
-    (customer_id, version, name, phone, region, region_from_state, removed_at, updated_at)
-SELECT j.customer_id, j.version,
-       CASE WHEN j.removed = 0 THEN j.name END,
-       CASE WHEN j.removed = 0 THEN j.phone END,
-       CASE WHEN j.removed = 0 THEN j.region END,
-       CASE WHEN j.removed = 0 THEN j.region_from_state END,
-       CASE WHEN j.removed = 1 THEN p.now_utc END,
-       p.now_utc
-FROM JSON_TABLE(%s, '$[*]' COLUMNS (
-         batch_position FOR ORDINALITY,
-         customer_id VARCHAR(512)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[0]',
-         version     VARCHAR(512)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[1]',
-         name        VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[2]',
-         phone       VARCHAR(512)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[3]',
-         region      VARCHAR(512)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[4]',
-         removed     INT PATH '$[5]' ERROR ON ERROR,
-         region_from_state INT PATH '$[6]' ERROR ON ERROR
-     )) AS j
-CROSS JOIN (SELECT CAST(%s AS DATETIME(6)) AS now_utc) AS p
-ORDER BY j.customer_id, j.batch_position
-ON DUPLICATE KEY UPDATE
-    contact_state.name = IF(VALUES(version) > contact_state.version,
-                            VALUES(name), contact_state.name),
-    contact_state.phone = IF(VALUES(version) > contact_state.version,
-                             VALUES(phone), contact_state.phone),
-    contact_state.region = IF(VALUES(version) > contact_state.version,
-                              VALUES(region), contact_state.region),
-    contact_state.region_from_state = IF(VALUES(version) > contact_state.version,
-                                         VALUES(region_from_state),
-                                         contact_state.region_from_state),
-    contact_state.removed_at = IF(VALUES(version) > contact_state.version,
-                                  VALUES(removed_at), contact_state.removed_at),
-    contact_state.updated_at = IF(VALUES(version) > contact_state.version,
-                                  VALUES(updated_at), contact_state.updated_at),
-    contact_state.version = IF(VALUES(version) > contact_state.version,
-                               VALUES(version), contact_state.version)
-""",
-    # Through the primary key (topic, kafka_partition, kafka_offset): one range scan per span.
-    rejects_between="""
-SELECT r.topic, r.kafka_partition, r.kafka_offset, r.reason
-FROM JSON_TABLE(%s, '$[*]' COLUMNS (
-         topic           VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[0]',
-         kafka_partition INT    PATH '$[1]' ERROR ON ERROR,
-         first_offset    BIGINT PATH '$[2]' ERROR ON ERROR,
-         last_offset     BIGINT PATH '$[3]' ERROR ON ERROR
-     )) AS s
-JOIN rejected_messages AS r
-  ON r.topic = s.topic AND r.kafka_partition = s.kafka_partition
- AND r.kafka_offset BETWEEN s.first_offset AND s.last_offset
-""",
-    # A message rejected twice keeps its first record: the duplicate's update assigns a column
-    # to itself. Not INSERT IGNORE, which would also turn errors (a value too long, a bad
-    # type) into warnings and let the batch commit without them.
-    record_rejects="""
-INSERT INTO rejected_messages (topic, kafka_partition, kafka_offset, reason, rejected_at)
-SELECT j.topic, j.kafka_partition, j.kafka_offset, j.reason, p.now_utc
-FROM JSON_TABLE(%s, '$[*]' COLUMNS (
-         batch_position  FOR ORDINALITY,
-         topic           VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[0]',
-         kafka_partition INT    PATH '$[1]' ERROR ON ERROR,
-         kafka_offset    BIGINT PATH '$[2]' ERROR ON ERROR,
-         reason          VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[3]'
-     )) AS j
-CROSS JOIN (SELECT CAST(%s AS DATETIME(6)) AS now_utc) AS p
-ORDER BY j.topic, j.kafka_partition, j.kafka_offset, j.batch_position
-ON DUPLICATE KEY UPDATE
-    rejected_messages.kafka_offset = rejected_messages.kafka_offset
-""",
-    # GREATEST keeps the maximum, so a late, older batch never moves an offset back.
-    advance_offsets="""
-INSERT INTO consumer_offsets
-    (consumer_group, topic, kafka_partition, last_offset, updated_at)
-SELECT g.consumer_group, j.topic, j.kafka_partition, j.last_offset, p.now_utc
-FROM (SELECT %s AS consumer_group) AS g
-CROSS JOIN JSON_TABLE(%s, '$[*]' COLUMNS (
-         batch_position  FOR ORDINALITY,
-         topic           VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[0]',
-         kafka_partition INT    PATH '$[1]' ERROR ON ERROR,
-         last_offset     BIGINT PATH '$[2]' ERROR ON ERROR
-     )) AS j
-CROSS JOIN (SELECT CAST(%s AS DATETIME(6)) AS now_utc) AS p
-ORDER BY j.topic, j.kafka_partition, j.batch_position
-ON DUPLICATE KEY UPDATE
-    consumer_offsets.last_offset = GREATEST(consumer_offsets.last_offset, VALUES(last_offset)),
-    consumer_offsets.updated_at = VALUES(updated_at)
-""",
-    # The driver's affected-row count of a DELETE is the number of rows deleted.
-    purge_removal_markers="""
-DELETE FROM contact_state
-WHERE removed_at IS NOT NULL AND removed_at < CAST(%s AS DATETIME(6))
-""",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class SessionSql:
     """What each new connection runs before it is used: options and migrations."""
 
-    session_options: tuple[str, ...]  # ()
-    session_cipher: str  # () -> one row: (name, the TLS cipher in use or '')
-    begin: str  # ()
-    schema_migrations_exists: str  # () -> one row: (count)
-    applied_migrations: str  # () -> rows of (version)
-    lock_migrations: str  # () -> one row: (1 granted, 0 timed out, NULL error)
-    create_schema_migrations: str  # ()
-    record_migration: str  # (version, name)
-    unlock_migrations: str  # ()
+    session_options: tuple[str, ...]
+    session_cipher: str  # -> one row: (name, the TLS cipher in use or '')
+    begin: str
+    schema_migrations_exists: str  # -> one row: (count)
+    applied_migrations: str  # -> rows of (version)
+    lock_migrations: str  # -> one row: (1 granted, 0 timed out, NULL error)
+    create_schema_migrations: str
+    record_migration: Statement
+    unlock_migrations: str
 
 
 # GET_LOCK names are server-wide; one lock per database keeps two Bank 2 databases on one
@@ -244,10 +93,13 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
     applied_at DATETIME(6)  NOT NULL
 ) ENGINE = InnoDB
 """,
-    record_migration="""
+    record_migration=Statement(
+        """
 INSERT INTO schema_migrations (version, name, applied_at)
 VALUES (%s, %s, UTC_TIMESTAMP(6))
 """,
+        params=("version", "name"),
+    ),
     unlock_migrations=f"SELECT RELEASE_LOCK({_MIGRATION_LOCK})",
 )
 
@@ -367,7 +219,6 @@ class MysqlEngine:
     """MySQL or MariaDB (InnoDB) as Bank 2."""
 
     name = "mysql"
-    sql = SQL
 
     def __init__(self, target: MysqlTarget, setting: str = "BANK2_URL") -> None:
         self.target = target
@@ -530,7 +381,7 @@ def _migrate(connection: Any, migrations: list[Migration]) -> None:
             continue
         for statement in split_statements(migration.script):
             cursor.execute(statement)
-        cursor.execute(SESSION_SQL.record_migration, (migration.version, migration.name))
+        cursor.execute(SESSION_SQL.record_migration.sql, (migration.version, migration.name))
         connection.commit()
     # On failure the caller closes the connection, which releases the lock too.
     cursor.execute(SESSION_SQL.unlock_migrations)

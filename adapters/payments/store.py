@@ -2,8 +2,8 @@
 
 The store shares the customer projection's connection handling, transactions, error translation
 and statement counting (``SqlBank2.unit_of_work_for``); only its statements differ, chosen by the
-engine's name. Unanswerable messages go to the same ``rejected_messages`` table as rejected
-customer messages, with the engine's own statement for it: their topic tells them apart.
+engine's name (``adapters.payments.sql.payment_sql``). Unanswerable messages go to the same
+``rejected_messages`` table as rejected customer messages: their topic tells them apart.
 
 What is stored must be exactly what was decided on: an outcome stored under another id, or with
 another amount, answers the wrong transaction forever. The decoder refuses what an engine would
@@ -25,8 +25,8 @@ from typing import Any
 import orjson
 
 from adapters.engines.database import SqlBank2, SqlUnitOfWork, Statements
-from adapters.engines.engine import Connection, Engine
-from adapters.payments.sql import PaymentSql, mssql, mysql, postgresql, sqlite
+from adapters.engines.engine import Connection, Engine, Statement
+from adapters.payments.sql import payment_sql
 from domain.payments.transactions import Decision, Outcome, Status
 from service.payments.ports import StoredOutcome, UnanswerableRecord
 from service.stream.errors import StoreError
@@ -34,20 +34,6 @@ from service.stream.errors import StoreError
 # A decision as it travels to the engine and as the read-back must return it:
 # [id, account_id, amount text, status, error, brand, last four], "" for an absent value.
 _Row = list[str]
-
-_SQL_BY_ENGINE: dict[str, PaymentSql] = {
-    "sqlite": sqlite.SQL,
-    "postgresql": postgresql.SQL,
-    "mysql": mysql.SQL,
-    "mssql": mssql.SQL,
-}
-
-
-def payment_sql(engine_name: str) -> PaymentSql:
-    try:
-        return _SQL_BY_ENGINE[engine_name]
-    except KeyError:
-        raise ValueError(f"no payment statements for the {engine_name!r} engine") from None
 
 
 def payment_unit_of_work(bank2: SqlBank2) -> Callable[[], SqlUnitOfWork[SqlPaymentStore]]:
@@ -96,13 +82,17 @@ class SqlPaymentStore:
 
     def record_rejects(self, rejects: Sequence[UnanswerableRecord], now: datetime) -> None:
         rows = [[r.topic, r.partition, r.offset, str(r.reason)] for r in rejects]
-        self._execute("record_rejects", self._engine.sql.record_rejects, _json(rows), now)
+        self._execute("record_rejects", self._sql.record_rejects, _json(rows), now)
 
-    def _execute(self, operation: str, sql: str, rows_json: str, now: datetime) -> None:
-        self._statements.execute(operation, sql, rows_json, self._engine.timestamp(now))
+    def _execute(self, operation: str, statement: Statement, rows_json: str, now: datetime) -> None:
+        when = self._engine.timestamp(now)
+        self._statements.execute(operation, statement, rows_json=rows_json, now=when)
 
-    def _query(self, operation: str, sql: str, rows_json: str, now: datetime) -> list[Any]:
-        return self._statements.query(operation, sql, rows_json, self._engine.timestamp(now))
+    def _query(
+        self, operation: str, statement: Statement, ids_json: str, now: datetime
+    ) -> list[Any]:
+        when = self._engine.timestamp(now)
+        return self._statements.query(operation, statement, transaction_ids_json=ids_json, now=when)
 
 
 def _json(value: object) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from adapters.customers.formats import decode_customer_record
+from adapters.customers.sql import projection_sql
 from adapters.customers.store import projection_units
 from adapters.engines.database import SqlBank2
 from adapters.engines.urls import open_bank2
@@ -176,7 +177,7 @@ def kill_points(bank: SqlBank2) -> list[tuple[int, int]]:
     """(batch, statement) before which to kill: every statement of a first and a later batch."""
     # Offsets, the stored versions where the upsert cannot return what it wrote, contacts,
     # rejects, advance, purge (the first batch only), commit.
-    first = 7 if bank.engine.sql.stored_versions is not None else 6
+    first = 7 if projection_sql(bank.engine.name).stored_versions is not None else 6
     return [(0, n) for n in range(1, first + 1)] + [(3, n) for n in range(1, first)]
 
 

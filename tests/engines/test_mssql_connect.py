@@ -17,7 +17,10 @@ from adapters.engines.mssql import SESSION_SQL, MssqlEngine, split_batches
 from adapters.engines.mssql_auth import Authentication, MssqlTarget, pack_access_token
 from service.stream.errors import StoreError, TransientStoreError
 
-SETUP = {getattr(SESSION_SQL, name): name for name in SESSION_SQL.__dataclass_fields__}
+SETUP = {
+    getattr(getattr(SESSION_SQL, name), "sql", getattr(SESSION_SQL, name)): name
+    for name in SESSION_SQL.__dataclass_fields__
+}
 MIGRATION_BATCHES = [b for m in migrations_for("mssql") for b in split_batches(m.script)]
 
 

@@ -13,24 +13,37 @@ warning, so that is asserted away too."""
 from __future__ import annotations
 
 import dataclasses
-import inspect
-import re
 import sqlite3
+import types
 
 import pytest
 import sqlglot
 from sqlglot import exp
 
 from adapters.customers.formats.fields import MAX_CUSTOMER_ID_LENGTH
-from adapters.engines import engine as engine_module
-from adapters.engines import mssql
+from adapters.customers.sql import PARAMETERS, mssql
+from adapters.engines.engine import Statement
 from adapters.engines.migrations import migrations_for
-from adapters.engines.mssql import SESSION_SQL, SQL, split_batches
+from adapters.engines.mssql import SESSION_SQL, split_batches
 from domain.customers.names import MAX_NAME_LENGTH
 
 SYSTEM_TABLES = {"sys.databases", "sys.indexes"}
 # Columns of OPENJSON's default schema (no WITH clause).
 OPENJSON_DEFAULT_COLUMNS = {"key", "value", "type"}
+
+
+def texts(holder: object) -> types.SimpleNamespace:
+    """Each field's SQL text (None where the engine needs no such statement)."""
+    return types.SimpleNamespace(
+        **{
+            f.name: getattr(value, "sql", value)
+            for f in dataclasses.fields(holder)  # type: ignore[arg-type]
+            for value in [getattr(holder, f.name)]
+        }
+    )
+
+
+SQL = texts(mssql.SQL)
 
 
 def parse(sql: str) -> list[exp.Expression]:
@@ -41,13 +54,11 @@ def parse(sql: str) -> list[exp.Expression]:
 def statements() -> dict[str, str]:
     """Every statement the engine sends: the projection's and each connection's setup."""
     found = {
-        f"sql.{f.name}": getattr(SQL, f.name)
-        for f in dataclasses.fields(SQL)
-        if getattr(SQL, f.name) is not None  # stored_versions: MERGE ... OUTPUT makes it unneeded
+        f"sql.{name}": sql
+        for name, sql in vars(SQL).items()
+        if sql is not None  # stored_versions: MERGE ... OUTPUT makes it unneeded
     }
-    found |= {
-        f"session.{f.name}": getattr(SESSION_SQL, f.name) for f in dataclasses.fields(SESSION_SQL)
-    }
+    found |= {f"session.{name}": sql for name, sql in vars(texts(SESSION_SQL)).items()}
     return found
 
 
@@ -56,19 +67,6 @@ def migration_batches() -> dict[str, str]:
         f"{migration.name}#{n}": batch
         for migration in migrations_for("mssql")
         for n, batch in enumerate(split_batches(migration.script), start=1)
-    }
-
-
-# A field and its documented parameters: ``name: str  # (a, b) ...`` (or ``str | None``).
-_DOCUMENTED_FIELD = r"^\s*(\w+): str(?: \| None)?\s+#\s*\(([^)]*)\)"
-
-
-def documented_parameters(cls: type) -> dict[str, list[str]]:
-    """The positional parameters each field's comment documents: ``name: str  # (a, b) ...``."""
-    source = inspect.getsource(cls)
-    return {
-        name: [p.strip() for p in params.split(",") if p.strip()]
-        for name, params in re.findall(_DOCUMENTED_FIELD, source, re.MULTILINE)
     }
 
 
@@ -111,18 +109,33 @@ def test_every_statement_and_migration_batch_parses_as_tsql(name: str) -> None:
         assert not list(tree.find_all(exp.Command)), "parsed only as an opaque command"
 
 
-@pytest.mark.parametrize(
-    ("holder", "cls"), [(SQL, engine_module.ProjectionSql), (SESSION_SQL, mssql.SessionSql)]
-)
-def test_statements_take_the_documented_parameters_in_the_documented_order(
-    holder: object, cls: type
-) -> None:
-    documented = documented_parameters(cls)
-    assert set(documented) == {f.name for f in dataclasses.fields(cls)}
-    for name, parameters in documented.items():
-        if getattr(holder, name) is None:
+def declared_parameters(holder: object) -> dict[str, tuple[str, ...] | None]:
+    """Each field's declared parameters, in binding order: () for plain SQL text without
+    parameters, None where the engine needs no such statement."""
+    found: dict[str, tuple[str, ...] | None] = {}
+    for f in dataclasses.fields(holder):  # type: ignore[arg-type]
+        value = getattr(holder, f.name)
+        found[f.name] = value.params if isinstance(value, Statement) else None
+        if isinstance(value, str):
+            found[f.name] = ()
+    return found
+
+
+def test_the_projection_declares_the_parameters_the_store_passes() -> None:
+    declared = declared_parameters(mssql.SQL)
+    assert set(declared) == set(PARAMETERS)
+    for name, parameters in declared.items():
+        if parameters is not None:
+            assert set(parameters) == PARAMETERS[name], name
+            assert len(set(parameters)) == len(parameters), name
+
+
+@pytest.mark.parametrize("holder", [mssql.SQL, SESSION_SQL])
+def test_statements_take_the_declared_parameters_in_the_declared_order(holder: object) -> None:
+    for name, parameters in declared_parameters(holder).items():
+        if parameters is None:
             continue
-        trees = parse(getattr(holder, name))
+        trees = parse(getattr(texts(holder), name))
         placeholders = [p for tree in trees for p in tree.find_all(exp.Placeholder)]
         assert len(placeholders) == len(parameters), name
         declared = [
@@ -132,9 +145,9 @@ def test_statements_take_the_documented_parameters_in_the_documented_order(
             for item in tree.expressions
             if isinstance(item.args.get("default"), exp.Placeholder)
         ]
-        # A DECLARE prologue names every parameter after the documented name, in order.
+        # A DECLARE prologue names every parameter after the declared name, in order.
         if declared:
-            assert declared == parameters, name
+            assert declared == list(parameters), name
             body = [tree for tree in trees if not isinstance(tree, exp.Declare)]
             assert not [p for tree in body for p in tree.find_all(exp.Placeholder)], name
 

@@ -16,6 +16,7 @@ from typing import Any, cast
 import pymysql  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
+from adapters.customers.sql import projection_sql
 from adapters.customers.store import projection_unit_of_work
 from adapters.engines.database import SqlBank2
 from adapters.engines.engine import close_quietly
@@ -328,14 +329,14 @@ def test_reading_a_batchs_stored_versions_probes_the_key_not_the_table(bank2: Sq
     # MySQL's upsert cannot return the rows it wrote, so each batch first reads the stored
     # versions: through the primary key, so that a batch costs the same in a Bank 2 of a
     # thousand customers or of ten million.
-    probe = bank2.engine.sql.stored_versions
+    probe = projection_sql(bank2.engine.name).stored_versions
     assert probe is not None
     statements_for_batch(bank2, [contact(str(n), 1) for n in range(5000)])
     ids = "[" + ", ".join(f'"{n}"' for n in range(0, 5000, 10)) + "]"
     connection = bank2.acquire()
     try:
         cursor = connection.cursor()
-        cursor.execute("EXPLAIN " + probe, (ids,))
+        cursor.execute("EXPLAIN " + probe.sql, (ids,))
         # By column name: MySQL 8 has a ``partitions`` column that MariaDB has not.
         names = [column[0] for column in cursor.description]
         steps = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

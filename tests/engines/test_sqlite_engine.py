@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from adapters.customers.sql import sqlite as sqlite_sql
+from adapters.customers.sql.sqlite import PROBING_SQL
 from adapters.customers.store import projection_unit_of_work
-from adapters.engines.sqlite import PROBING_SQL, SqliteEngine
 from adapters.engines.urls import open_bank2
 from domain.customers.changes import Contact
 from domain.customers.regions import Region
@@ -39,7 +40,7 @@ def test_before_sqlite_3_35_versions_are_read_first_with_the_same_result(
 ) -> None:
     # SQLite before 3.35 has no RETURNING: the store reads the stored versions (through the
     # primary key), then sends only the newer changes.
-    monkeypatch.setattr(SqliteEngine, "sql", PROBING_SQL)
+    monkeypatch.setattr(sqlite_sql, "SQL", PROBING_SQL)
     bank2 = open_bank2(f"sqlite:///{tmp_path / 'bank2.db'}")
     try:
         before = bank2.statements_executed
@@ -54,7 +55,9 @@ def test_before_sqlite_3_35_versions_are_read_first_with_the_same_result(
             ("3", v(1).key),
         ]
         with sqlite3.connect(tmp_path / "bank2.db") as reader:
-            probe = "EXPLAIN QUERY PLAN " + (PROBING_SQL.stored_versions or "")
+            probe = "EXPLAIN QUERY PLAN " + (
+                PROBING_SQL.stored_versions.sql if PROBING_SQL.stored_versions else ""
+            )
             plan = str(reader.execute(probe, ('["1", "2"]',)).fetchall())
         reader.close()
         # SQLite before 3.36 words it "SEARCH TABLE contact_state", "SCAN TABLE contact_state".

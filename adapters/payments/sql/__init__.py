@@ -1,17 +1,21 @@
-"""The payment processor's statements per engine, and its store on a Bank 2 unit of work.
+"""The payment processor's statements, one module per engine (``<engine>.py``, its ``SQL``).
 
 Like the customer projection's, each statement is sent once per batch whatever the batch size:
-rows travel as one JSON text parameter that the engine expands into a table.
+rows travel as one JSON text parameter that the engine expands into a table. Each declares its
+parameters by name, in the order its SQL binds them; the store passes them by name.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+
+from adapters.engines.engine import Statement
 
 
 @dataclass(frozen=True, slots=True)
 class PaymentSql:
-    """The payment processor's statements in one dialect; parameters are positional, in order.
+    """The payment processor's statements in one dialect.
 
     Decision rows carry "" for an absent amount, error message, brand or last four, which the
     statement turns into NULL: some engines' JSON functions read a JSON null as the text 'null'
@@ -22,7 +26,29 @@ class PaymentSql:
     decision it wrote is stored exactly as decided.
     """
 
-    # (rows_json, now); rows: [id, account_id, amount text, status, error, brand, last four]
-    record_decisions: str
-    # (transaction_ids_json, now) -> rows of (the seven columns above, decided_now)
-    stored_outcomes: str
+    # Each row is [id, account_id, amount text, status, error, brand, last four].
+    record_decisions: Statement
+    # -> rows of (the seven columns above, decided_now)
+    stored_outcomes: Statement
+    # Each row is [topic, partition, offset, reason], for the rejected_messages table.
+    record_rejects: Statement
+
+
+# The parameters each statement takes, whatever the engine; each engine's declaration binds
+# them in its own order.
+PARAMETERS: dict[str, frozenset[str]] = {
+    "record_decisions": frozenset({"rows_json", "now"}),
+    "stored_outcomes": frozenset({"transaction_ids_json", "now"}),
+    "record_rejects": frozenset({"rows_json", "now"}),
+}
+
+
+def payment_sql(engine: str) -> PaymentSql:
+    """The payment processor's statements for the engine of this name (``Engine.name``),
+    imported when first needed."""
+    try:
+        module = importlib.import_module(f"{__name__}.{engine}")
+    except ModuleNotFoundError:
+        raise ValueError(f"no payment statements for the {engine!r} engine") from None
+    sql: PaymentSql = module.SQL
+    return sql

@@ -9,10 +9,12 @@ fails if two source rows hit one target row, so each id's first row is kept befo
 
 from __future__ import annotations
 
+from adapters.engines.engine import Statement
 from adapters.payments.sql import PaymentSql
 
 SQL = PaymentSql(
-    record_decisions="""
+    record_decisions=Statement(
+        """
 DECLARE @rows_json NVARCHAR(MAX) = ?;
 DECLARE @now DATETIME2 = ?;
 WITH incoming AS (
@@ -43,7 +45,10 @@ WHEN NOT MATCHED THEN
     VALUES (s.id, s.account_id, s.amount, s.status, s.error_message, s.card_brand,
             s.card_last_four, @now, @now);
 """,
-    stored_outcomes="""
+        params=("rows_json", "now"),
+    ),
+    stored_outcomes=Statement(
+        """
 DECLARE @transaction_ids_json NVARCHAR(MAX) = ?;
 DECLARE @now DATETIME2 = ?;
 SELECT id, account_id, amount, status, error_message, card_brand, card_last_four,
@@ -54,4 +59,35 @@ WHERE id IN (
     FROM OPENJSON(@transaction_ids_json) AS j
 );
 """,
+        params=("transaction_ids_json", "now"),
+    ),
+    # Unanswerable messages share the customer projection's table of rejects, and its statement.
+    record_rejects=Statement(
+        """
+DECLARE @rows_json NVARCHAR(MAX) = ?;
+DECLARE @now DATETIME2 = ?;
+WITH incoming AS (
+    SELECT j.topic COLLATE Latin1_General_BIN2 AS topic, j.kafka_partition, j.kafka_offset,
+           j.reason
+    FROM OPENJSON(@rows_json) WITH (
+        topic           NVARCHAR(4000) '$[0]',
+        kafka_partition INT            '$[1]',
+        kafka_offset    BIGINT         '$[2]',
+        reason          NVARCHAR(4000) '$[3]'
+    ) AS j
+)
+MERGE dbo.rejected_messages WITH (HOLDLOCK) AS t
+USING (
+    SELECT topic, kafka_partition, kafka_offset, MIN(reason) AS reason
+    FROM incoming
+    GROUP BY topic, kafka_partition, kafka_offset
+) AS s
+ON t.topic = s.topic AND t.kafka_partition = s.kafka_partition
+   AND t.kafka_offset = s.kafka_offset
+WHEN NOT MATCHED THEN
+    INSERT (topic, kafka_partition, kafka_offset, reason, rejected_at)
+    VALUES (s.topic, s.kafka_partition, s.kafka_offset, s.reason, @now);
+""",
+        params=("rows_json", "now"),
+    ),
 )

@@ -6,6 +6,7 @@ the documented order; identifiers are read as utf8mb4_bin to compare as stored.
 
 from __future__ import annotations
 
+from adapters.engines.engine import Statement
 from adapters.payments.sql import PaymentSql
 
 SQL = PaymentSql(
@@ -20,7 +21,8 @@ SQL = PaymentSql(
     # Rows are inserted one by one in the SELECT's order: of two rows for one id the first is
     # inserted and the second meets its key. Key order makes concurrent writers lock ids in
     # the same order.
-    record_decisions="""
+    record_decisions=Statement(
+        """
 INSERT IGNORE INTO transactions
     (id, account_id, amount, status, error_message, card_brand, card_last_four,
      created_at, updated_at)
@@ -40,7 +42,10 @@ FROM JSON_TABLE(%s, '$[*]' COLUMNS (
 CROSS JOIN (SELECT CAST(%s AS DATETIME(6)) AS now_utc) AS p
 ORDER BY j.id, j.batch_position
 """,
-    stored_outcomes="""
+        params=("rows_json", "now"),
+    ),
+    stored_outcomes=Statement(
+        """
 SELECT t.id, t.account_id, t.amount, t.status, t.error_message, t.card_brand, t.card_last_four,
        t.created_at = p.now_utc
 FROM (
@@ -52,4 +57,25 @@ FROM (
 JOIN transactions AS t ON t.id = wanted.id
 CROSS JOIN (SELECT CAST(%s AS DATETIME(6)) AS now_utc) AS p
 """,
+        params=("transaction_ids_json", "now"),
+    ),
+    # Unanswerable messages share the customer projection's table of rejects, and its statement.
+    record_rejects=Statement(
+        """
+INSERT INTO rejected_messages (topic, kafka_partition, kafka_offset, reason, rejected_at)
+SELECT j.topic, j.kafka_partition, j.kafka_offset, j.reason, p.now_utc
+FROM JSON_TABLE(%s, '$[*]' COLUMNS (
+         batch_position  FOR ORDINALITY,
+         topic           VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[0]',
+         kafka_partition INT    PATH '$[1]' ERROR ON ERROR,
+         kafka_offset    BIGINT PATH '$[2]' ERROR ON ERROR,
+         reason          VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[3]'
+     )) AS j
+CROSS JOIN (SELECT CAST(%s AS DATETIME(6)) AS now_utc) AS p
+ORDER BY j.topic, j.kafka_partition, j.kafka_offset, j.batch_position
+ON DUPLICATE KEY UPDATE
+    rejected_messages.kafka_offset = rejected_messages.kafka_offset
+""",
+        params=("rows_json", "now"),
+    ),
 )

@@ -8,12 +8,14 @@ waits for the first to commit, then keeps its row.
 
 from __future__ import annotations
 
+from adapters.engines.engine import Statement
 from adapters.payments.sql import PaymentSql
 
 SQL = PaymentSql(
     # DISTINCT ON keeps each id's first row in the batch; rows go in key order so that two
     # writers lock shared ids in the same order.
-    record_decisions="""
+    record_decisions=Statement(
+        """
 WITH params AS (
     SELECT %s::jsonb AS rows_json, %s::timestamptz AS now
 ), incoming AS (
@@ -38,7 +40,10 @@ FROM first_per_id AS f CROSS JOIN params AS p
 ORDER BY f.id COLLATE "C"
 ON CONFLICT (id) DO NOTHING
 """,
-    stored_outcomes="""
+        params=("rows_json", "now"),
+    ),
+    stored_outcomes=Statement(
+        """
 WITH params AS (
     SELECT %s::jsonb AS ids_json, %s::timestamptz AS now
 )
@@ -47,4 +52,19 @@ SELECT t.id, t.account_id, t.amount, t.status, t.error_message, t.card_brand,
 FROM transactions AS t CROSS JOIN params AS p
 WHERE t.id IN (SELECT jsonb_array_elements_text(p.ids_json))
 """,
+        params=("transaction_ids_json", "now"),
+    ),
+    # Unanswerable messages share the customer projection's table of rejects, and its statement.
+    record_rejects=Statement(
+        """
+INSERT INTO rejected_messages (topic, kafka_partition, kafka_offset, reason, rejected_at)
+SELECT r.item ->> 0, (r.item ->> 1)::integer, (r.item ->> 2)::bigint, r.item ->> 3, p.now
+FROM (SELECT %s::jsonb AS rows_json, %s::timestamptz AS now) AS p
+CROSS JOIN LATERAL jsonb_array_elements(p.rows_json) WITH ORDINALITY
+    AS r (item, batch_position)
+ORDER BY r.batch_position
+ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING
+""",
+        params=("rows_json", "now"),
+    ),
 )

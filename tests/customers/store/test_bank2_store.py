@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from adapters.customers.sql import projection_sql
 from adapters.customers.store import projection_unit_of_work
 from adapters.engines.database import SqlBank2
 from adapters.engines.migrations import migrations_for
@@ -95,7 +96,7 @@ def test_a_write_larger_than_any_parameter_limit_is_one_statement(bank2: SqlBank
     write(bank2, *(contact(str(n), 1, f"Cliente {n}") for n in range(3000)))
     # The upsert and the commit, after reading the stored versions where the upsert cannot
     # return the rows it wrote.
-    reads = 0 if bank2.engine.sql.stored_versions is None else 1
+    reads = 0 if projection_sql(bank2.engine.name).stored_versions is None else 1
     assert bank2.statements_executed - before == 2 + reads
     assert len(contacts(bank2)) == 3000
 

@@ -10,24 +10,19 @@ names one (README).
 from __future__ import annotations
 
 import dataclasses
-import inspect
-import re
 
 import pytest
 from sqlglot import exp
 
-from adapters.payments.sql import PaymentSql
-from adapters.payments.sql.mssql import SQL
-from tests.engines.test_mssql_sql import created_tables, parse, unknown
+from adapters.payments.sql import PARAMETERS
+from adapters.payments.sql import mssql as payment_mssql
+from tests.engines.test_mssql_sql import created_tables, parse, texts, unknown
 
-STATEMENTS = {f.name: getattr(SQL, f.name) for f in dataclasses.fields(SQL)}
-
-
-def documented_parameters() -> dict[str, list[str]]:
-    """``# (a, b) ...`` comments above each field of PaymentSql."""
-    source = inspect.getsource(PaymentSql)
-    found = re.findall(r"#\s*\(([^)]*)\)[^\n]*\n\s*(\w+): str", source)
-    return {name: [p.strip() for p in params.split(",")] for params, name in found}
+SQL = texts(payment_mssql.SQL)
+STATEMENTS = {f.name: getattr(SQL, f.name) for f in dataclasses.fields(payment_mssql.SQL)}
+DECLARED = {
+    f.name: getattr(payment_mssql.SQL, f.name).params for f in dataclasses.fields(payment_mssql.SQL)
+}
 
 
 @pytest.mark.parametrize("name", sorted(STATEMENTS))
@@ -39,9 +34,9 @@ def test_every_statement_parses_as_tsql(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(STATEMENTS))
-def test_statements_declare_the_documented_parameters_in_order(name: str) -> None:
-    documented = documented_parameters()
-    assert set(documented) == set(STATEMENTS)
+def test_statements_declare_the_declared_parameters_in_order(name: str) -> None:
+    assert set(DECLARED) == set(PARAMETERS)
+    assert set(DECLARED[name]) == PARAMETERS[name]
     trees = parse(STATEMENTS[name])
     declared = [
         item.this[0].name
@@ -50,7 +45,7 @@ def test_statements_declare_the_documented_parameters_in_order(name: str) -> Non
         for item in tree.expressions
         if isinstance(item.args.get("default"), exp.Placeholder)
     ]
-    assert declared == documented[name]
+    assert declared == list(DECLARED[name])
     placeholders = [p for tree in trees for p in tree.find_all(exp.Placeholder)]
     assert len(placeholders) == len(declared)
 

@@ -1,0 +1,66 @@
+"""The customer projection's statements, one module per engine (``<engine>.py``, its ``SQL``).
+
+Each statement is sent once per batch whatever the batch size: rows travel as one JSON text
+parameter that the engine expands into a table. Each declares its parameters by name, in the
+order its SQL binds them; the store passes them by name.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from adapters.engines.engine import Statement
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectionSql:
+    """The statements of the customer projection in one dialect."""
+
+    # -> rows of (topic, kafka_partition, last_offset)
+    applied_offsets: Statement
+    # -> rows of (customer_id, version, name, phone, region, region_from_state, removed),
+    # locked until the transaction ends.
+    held_contacts: Statement
+    # Rows are [id, version, name, phone, region, removed, region_from_state]. Where
+    # stored_versions is None, the upsert returns the customer_id of each row it inserted or
+    # updated (RETURNING).
+    write_contacts: Statement
+    # None where write_contacts returns the ids it wrote. Otherwise the stored versions are
+    # read first, and only the newer changes are sent (then they are the ones written).
+    # -> rows of (customer_id, version)
+    stored_versions: Statement | None
+    # Each row is [topic, partition, offset, reason].
+    record_rejects: Statement
+    # The rejects recorded in these spans of offsets, for a redelivered batch's dead letters;
+    # spans: [topic, partition, first offset, last offset].
+    # -> rows of (topic, kafka_partition, kafka_offset, reason)
+    rejects_between: Statement
+    # Each row is [topic, partition, offset].
+    advance_offsets: Statement
+    purge_removal_markers: Statement
+
+
+# The parameters each statement takes, whatever the engine; each engine's declaration binds
+# them in its own order (tests/customers/store/test_statement_declarations.py checks both).
+PARAMETERS: dict[str, frozenset[str]] = {
+    "applied_offsets": frozenset({"consumer_group"}),
+    "held_contacts": frozenset({"customer_ids_json"}),
+    "write_contacts": frozenset({"rows_json", "now"}),
+    "stored_versions": frozenset({"customer_ids_json"}),
+    "record_rejects": frozenset({"rows_json", "now"}),
+    "rejects_between": frozenset({"spans_json"}),
+    "advance_offsets": frozenset({"consumer_group", "rows_json", "now"}),
+    "purge_removal_markers": frozenset({"removed_before"}),
+}
+
+
+def projection_sql(engine: str) -> ProjectionSql:
+    """The customer projection's statements for the engine of this name (``Engine.name``),
+    imported when first needed: a function on SQLite never loads the others."""
+    try:
+        module = importlib.import_module(f"{__name__}.{engine}")
+    except ModuleNotFoundError:
+        raise ValueError(f"no customer projection statements for the {engine!r} engine") from None
+    sql: ProjectionSql = module.SQL
+    return sql
