@@ -62,6 +62,8 @@ class Engine(Protocol):
     """One SQL engine: how to connect, begin, classify errors, and speak its dialect."""
 
     name: str
+    # The consumers' migration streams that connect() applies (adapters.engines.registry).
+    streams: tuple[str, ...]
     # The app setting the URL came from (BANK2_URL, PAYMENTS_DB_URL), and where it leads
     # (user, host, port, database: never a password), so that an error says which to fix.
     setting: str

@@ -31,7 +31,9 @@ from adapters.engines.mssql_auth import (
     MssqlTarget,
     connection_string,
     pack_access_token,
+    parse_mssql_url,
 )
+from adapters.engines.registry import ALL_STREAMS
 from service.stream.errors import StoreError, TransientStoreError
 
 
@@ -142,6 +144,8 @@ class MssqlEngine:
     """Azure SQL Database or SQL Server as Bank 2."""
 
     name = "mssql"
+    # The migration streams applied at connect: the consumers this database serves.
+    streams: tuple[str, ...] = ALL_STREAMS
 
     def __init__(
         self,
@@ -158,6 +162,10 @@ class MssqlEngine:
             f" ({target.authentication.value})"
         )
         self._token = token or AzureIdentityToken(target.client_id)
+
+    @classmethod
+    def from_url(cls, url: str, setting: str = "BANK2_URL") -> MssqlEngine:
+        return cls(parse_mssql_url(url, setting), setting=setting)
 
     def __repr__(self) -> str:
         return f"MssqlEngine({self.target!r})"
@@ -188,7 +196,7 @@ class MssqlEngine:
             cursor = connection.cursor()
             cursor.execute(SESSION_SQL.session_options)
             _check_compatibility_level(cursor)
-            _migrate(connection, migrations_for("mssql"))
+            _migrate(connection, migrations_for(self.name, self.streams))
             connection.commit()
         except BaseException:
             close_quietly(connection)

@@ -31,6 +31,7 @@ from adapters.engines.engine import (
     without_secrets,
 )
 from adapters.engines.migrations import Migration, migrations_for
+from adapters.engines.registry import ALL_STREAMS
 from service.stream.errors import StoreError, TransientStoreError
 
 if TYPE_CHECKING:
@@ -219,6 +220,8 @@ class MysqlEngine:
     """MySQL or MariaDB (InnoDB) as Bank 2."""
 
     name = "mysql"
+    # The migration streams applied at connect: the consumers this database serves.
+    streams: tuple[str, ...] = ALL_STREAMS
 
     def __init__(self, target: MysqlTarget, setting: str = "BANK2_URL") -> None:
         self.target = target
@@ -248,7 +251,7 @@ class MysqlEngine:
                 _check_encrypted(cursor)
             for statement in SESSION_SQL.session_options:
                 cursor.execute(statement)
-            _migrate(connection, migrations_for("mysql"))
+            _migrate(connection, migrations_for(self.name, self.streams))
             connection.commit()
         except BaseException:
             close_quietly(connection)

@@ -24,6 +24,7 @@ from adapters.engines.engine import (
     loaded_driver,
 )
 from adapters.engines.migrations import Migration, migrations_for
+from adapters.engines.registry import ALL_STREAMS
 from service.stream.errors import StoreError
 
 SCHEMES = frozenset({"postgresql", "postgres"})
@@ -106,6 +107,8 @@ class PostgresEngine:
     """A PostgreSQL database as Bank 2."""
 
     name = "postgresql"
+    # The migration streams applied at connect: the consumers this database serves.
+    streams: tuple[str, ...] = ALL_STREAMS
 
     def __init__(
         self,
@@ -195,7 +198,7 @@ class PostgresEngine:
         opened: Connection = connection
         try:
             _check_server_encoding(connection)
-            _migrate(connection, migrations_for("postgresql"))
+            _migrate(connection, migrations_for(self.name, self.streams))
         except BaseException:
             close_quietly(connection)
             raise

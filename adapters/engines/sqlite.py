@@ -9,6 +9,7 @@ from pathlib import Path
 
 from adapters.engines.engine import Connection, without_secrets
 from adapters.engines.migrations import migrations_for
+from adapters.engines.registry import ALL_STREAMS
 
 _BUSY_TIMEOUT_S = 5.0  # well under STATEMENT_TIMEOUT_S: a locked file is retried as transient
 _WAL_RETRY_PAUSE_S = 0.01
@@ -19,6 +20,8 @@ class SqliteEngine:
     """A SQLite file (or ``:memory:``) as Bank 2."""
 
     name = "sqlite"
+    # The migration streams applied at connect: the consumers this database serves.
+    streams: tuple[str, ...] = ALL_STREAMS
     # OSError: the database file's folder cannot be created or opened.
     driver_errors: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
 
@@ -41,7 +44,7 @@ class SqliteEngine:
             # power cut could roll back a batch whose offsets Kafka has already passed.
             _enable_wal(connection)
             connection.execute("PRAGMA synchronous = FULL")
-            _migrate(connection)
+            _migrate(connection, self.streams)
         except BaseException:
             connection.close()
             raise
@@ -90,13 +93,13 @@ def _enable_wal(connection: sqlite3.Connection) -> None:
             return
 
 
-def _migrate(connection: sqlite3.Connection) -> None:
+def _migrate(connection: sqlite3.Connection, streams: tuple[str, ...]) -> None:
     """Apply the missing migrations, each in its own transaction; safe to run concurrently."""
     connection.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations "
         "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
-    for migration in migrations_for("sqlite"):
+    for migration in migrations_for("sqlite", streams):
         connection.execute("BEGIN IMMEDIATE")
         try:
             applied = connection.execute(

@@ -3,7 +3,7 @@
 -- migrations/sqlite/0002_transactions.sql; applied like 0001 (idempotent statements, the
 -- version recorded once they all succeeded). Where the application may not run DDL, a DBA
 -- applies it and records it:
---     mysql -h <host> -u <owner> -p <database> < adapters/engines/migrations/mysql/0002_transactions.sql
+--     mysql -h <host> -u <owner> -p <database> < adapters/payments/migrations/mysql/0002_transactions.sql
 --     INSERT INTO schema_migrations (version, name, applied_at)
 --     VALUES (2, '0002_transactions', UTC_TIMESTAMP(6));
 --
@@ -40,4 +40,16 @@ CREATE TABLE IF NOT EXISTS transactions (
         (card_brand IS NULL AND card_last_four IS NULL)
         OR (card_brand IS NOT NULL AND card_last_four IS NOT NULL)
     )
+) ENGINE = InnoDB DEFAULT CHARACTER SET = utf8mb4 COLLATE = utf8mb4_bin;
+
+-- The table of rejected messages, as 0001 creates it (there it is created only where it is
+-- missing too): a payments database that holds no customer projection records its
+-- unanswerable messages there as well.
+CREATE TABLE IF NOT EXISTS rejected_messages (
+    topic           VARCHAR(249) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    kafka_partition INT          NOT NULL,
+    kafka_offset    BIGINT       NOT NULL,
+    reason          VARCHAR(40)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    rejected_at     DATETIME(6)  NOT NULL,
+    PRIMARY KEY (topic, kafka_partition, kafka_offset)
 ) ENGINE = InnoDB DEFAULT CHARACTER SET = utf8mb4 COLLATE = utf8mb4_bin;

@@ -35,3 +35,15 @@ CREATE TABLE transactions (
         OR (card_brand IS NOT NULL AND card_last_four IS NOT NULL)
     )
 );
+
+-- The table of rejected messages, as 0001 creates it (there it is created only where it is
+-- missing too): a payments database that holds no customer projection records its
+-- unanswerable messages there as well.
+CREATE TABLE IF NOT EXISTS rejected_messages (
+    topic           varchar(249) COLLATE "C" NOT NULL,
+    kafka_partition integer      NOT NULL,
+    kafka_offset    bigint       NOT NULL,
+    reason          varchar(40)  NOT NULL,
+    rejected_at     timestamptz  NOT NULL,
+    CONSTRAINT rejected_messages_pk PRIMARY KEY (topic, kafka_partition, kafka_offset)
+);

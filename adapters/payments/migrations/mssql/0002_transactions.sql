@@ -41,3 +41,17 @@ CREATE TABLE dbo.transactions (
     )
 );
 GO
+
+-- The table of rejected messages, as 0001 creates it (there it is created only where it is
+-- missing too): a payments database that holds no customer projection records its
+-- unanswerable messages there as well.
+IF OBJECT_ID(N'dbo.rejected_messages', N'U') IS NULL
+CREATE TABLE dbo.rejected_messages (
+    topic           NVARCHAR(249) COLLATE Latin1_General_BIN2 NOT NULL,
+    kafka_partition INT           NOT NULL,
+    kafka_offset    BIGINT        NOT NULL,
+    reason          VARCHAR(40)   NOT NULL,
+    rejected_at     DATETIME2     NOT NULL,
+    CONSTRAINT rejected_messages_pk PRIMARY KEY CLUSTERED (topic, kafka_partition, kafka_offset)
+);
+GO

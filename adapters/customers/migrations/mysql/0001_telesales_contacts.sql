@@ -7,7 +7,7 @@
 -- CREATE VIEW, DROP (for CREATE OR REPLACE VIEW) and INDEX privileges on the database. Where
 -- the application's account may only read and write data, a DBA applies it instead, connected
 -- to the Bank 2 database:
---     mysql -h <host> -u <owner> -p <database> < adapters/engines/migrations/mysql/0001_telesales_contacts.sql
+--     mysql -h <host> -u <owner> -p <database> < adapters/customers/migrations/mysql/0001_telesales_contacts.sql
 -- then creates and fills schema_migrations (its definition is in adapters/engines/mysql.py):
 --     INSERT INTO schema_migrations (version, name, applied_at)
 --     VALUES (1, '0001_telesales_contacts', UTC_TIMESTAMP(6));

@@ -68,7 +68,7 @@ CREATE TABLE consumer_offsets (
 );
 
 -- Where each rejected message is in Kafka, and why. No payload, no personal data.
-CREATE TABLE rejected_messages (
+CREATE TABLE IF NOT EXISTS rejected_messages (
     topic           varchar(249) COLLATE "C" NOT NULL,
     kafka_partition integer      NOT NULL,
     kafka_offset    bigint       NOT NULL,

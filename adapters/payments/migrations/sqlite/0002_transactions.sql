@@ -29,3 +29,15 @@ CREATE TABLE IF NOT EXISTS transactions (
         OR (card_brand IS NOT NULL AND length(card_last_four) = 4)
     )
 );
+
+-- The table of rejected messages, as 0001 creates it (there it is created only where it is
+-- missing too): a payments database that holds no customer projection records its
+-- unanswerable messages there as well.
+CREATE TABLE IF NOT EXISTS rejected_messages (
+    topic           TEXT    NOT NULL,
+    kafka_partition INTEGER NOT NULL,
+    kafka_offset    INTEGER NOT NULL,
+    reason          TEXT    NOT NULL,
+    rejected_at     TEXT    NOT NULL,
+    PRIMARY KEY (topic, kafka_partition, kafka_offset)
+);

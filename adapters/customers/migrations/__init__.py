@@ -1,0 +1,1 @@
+"""The customer projection's migration stream: one folder of numbered ``.sql`` files per engine."""
