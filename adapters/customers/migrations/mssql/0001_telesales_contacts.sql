@@ -78,7 +78,6 @@ GO
 
 -- Where each rejected message is in Kafka, and why. No payload, no personal data.
 IF OBJECT_ID(N'dbo.rejected_messages', N'U') IS NULL
-IF OBJECT_ID(N'dbo.rejected_messages', N'U') IS NULL
 CREATE TABLE dbo.rejected_messages (
     topic           NVARCHAR(249) COLLATE Latin1_General_BIN2 NOT NULL,
     kafka_partition INT           NOT NULL,
