@@ -6,7 +6,6 @@ this module must stay cheap and must work where the ODBC driver manager is not i
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,8 @@ from adapters.engines.engine import (
     loaded_driver,
     without_secrets,
 )
-from adapters.engines.migrations import Migration, migrations_for
+from adapters.engines.migrations import migrations_for
+from adapters.engines.migrator import MigrationFacts, apply_migrations
 from adapters.engines.mssql_auth import (
     SQL_COPT_SS_ACCESS_TOKEN,
     Authentication,
@@ -196,7 +196,7 @@ class MssqlEngine:
             cursor = connection.cursor()
             cursor.execute(SESSION_SQL.session_options)
             _check_compatibility_level(cursor)
-            _migrate(connection, migrations_for(self.name, self.streams))
+            apply_migrations(connection, MIGRATIONS, migrations_for(self.name, self.streams))
             connection.commit()
         except BaseException:
             close_quietly(connection)
@@ -306,54 +306,23 @@ def _check_compatibility_level(cursor: Any) -> None:
         )
 
 
-def _migrate(connection: Any, migrations: list[Migration]) -> None:
-    """Apply the missing migrations, each in its own transaction; safe to run concurrently.
-
-    The usual case, nothing to apply, takes no lock and needs no DDL rights.
-    """
-    cursor = connection.cursor()
-    if {m.version for m in migrations} <= _applied_versions(cursor):
-        connection.commit()
-        return
-    cursor.execute(SESSION_SQL.lock_migrations)
-    result = int(_first_row(cursor)[0])
-    if result < 0:
-        error = TransientStoreError if result in _APPLOCK_RETRYABLE else StoreError
-        raise error(f"migration lock not granted (sp_getapplock {result})")
-    cursor.execute(SESSION_SQL.create_schema_migrations)
-    connection.commit()
-    applied = _applied_versions(cursor)  # again, under the lock: another instance may have won
-    for migration in migrations:
-        if migration.version in applied:
-            continue
-        try:
-            for batch in split_batches(migration.script):
-                cursor.execute(batch)
-            cursor.execute(SESSION_SQL.record_migration.sql, migration.version, migration.name)
-            connection.commit()
-        except BaseException:
-            with contextlib.suppress(Exception):  # the migration's error is the one to report
-                connection.rollback()
-            raise
-    # On failure the caller closes the connection, which releases the lock too.
-    cursor.execute(SESSION_SQL.unlock_migrations)
-    connection.commit()
+def _granted(result: object) -> None:
+    code = int(str(result))
+    if code < 0:
+        error = TransientStoreError if code in _APPLOCK_RETRYABLE else StoreError
+        raise error(f"migration lock not granted (sp_getapplock {code})")
 
 
-def _applied_versions(cursor: Any) -> set[int]:
-    cursor.execute(SESSION_SQL.schema_migrations_exists)
-    if _first_row(cursor)[0] is None:
-        return set()
-    cursor.execute(SESSION_SQL.applied_migrations)
-    return {int(row[0]) for row in cursor.fetchall()}
-
-
-def _first_row(cursor: Any) -> Any:
-    """The first row of the batch's first result set, skipping any row-count-only results."""
-    while cursor.description is None:
-        if not cursor.nextset():
-            break
-    row = cursor.fetchone() if cursor.description is not None else None
-    if row is None:
-        raise StoreError("setup query returned no row")
-    return row
+# A session-owned application lock around the run; each migration's batches (GO) and its
+# record are committed together, and rolled back on failure.
+MIGRATIONS = MigrationFacts(
+    create_table=SESSION_SQL.create_schema_migrations,
+    applied=SESSION_SQL.applied_migrations,
+    record=SESSION_SQL.record_migration,
+    split=split_batches,
+    transactional_ddl=False,
+    exists=SESSION_SQL.schema_migrations_exists,
+    lock=Statement(SESSION_SQL.lock_migrations),
+    granted=_granted,
+    unlock=SESSION_SQL.unlock_migrations,
+)

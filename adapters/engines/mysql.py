@@ -30,7 +30,9 @@ from adapters.engines.engine import (
     loaded_driver,
     without_secrets,
 )
-from adapters.engines.migrations import Migration, migrations_for
+from adapters.engines.migrations import migrations_for
+from adapters.engines.migrator import MigrationFacts, apply_migrations
+from adapters.engines.migrator import split_on_semicolons as split_statements
 from adapters.engines.registry import ALL_STREAMS
 from service.stream.errors import StoreError, TransientStoreError
 
@@ -102,6 +104,27 @@ VALUES (%s, %s, UTC_TIMESTAMP(6))
         params=("version", "name"),
     ),
     unlock_migrations=f"SELECT RELEASE_LOCK({_MIGRATION_LOCK})",
+)
+
+
+def _granted(result: object) -> None:
+    if result != 1:
+        error = TransientStoreError if result == 0 else StoreError
+        raise error("migration lock not granted (GET_LOCK)")
+
+
+# MySQL commits every DDL statement implicitly, so a migration cannot run in one transaction:
+# its statements are idempotent instead, run under a session lock.
+MIGRATIONS = MigrationFacts(
+    create_table=SESSION_SQL.create_schema_migrations,
+    applied=SESSION_SQL.applied_migrations,
+    record=SESSION_SQL.record_migration,
+    split=split_statements,
+    transactional_ddl=False,
+    exists=SESSION_SQL.schema_migrations_exists,
+    lock=Statement(SESSION_SQL.lock_migrations),
+    granted=_granted,
+    unlock=SESSION_SQL.unlock_migrations,
 )
 
 # Server error numbers after which a new attempt on a fresh connection may succeed:
@@ -251,7 +274,7 @@ class MysqlEngine:
                 _check_encrypted(cursor)
             for statement in SESSION_SQL.session_options:
                 cursor.execute(statement)
-            _migrate(connection, migrations_for(self.name, self.streams))
+            apply_migrations(connection, MIGRATIONS, migrations_for(self.name, self.streams))
             connection.commit()
         except BaseException:
             close_quietly(connection)
@@ -359,51 +382,3 @@ def _tls_context(ssl_ca: str | None) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=ssl_ca)
     except (OSError, ssl.SSLError):
         raise StoreError("cannot read the CA certificates named by ssl_ca") from None
-
-
-def _migrate(connection: Any, migrations: list[Migration]) -> None:
-    """Apply the missing migrations, then record each; safe to run concurrently.
-
-    The usual case, nothing to apply, takes no lock and needs no DDL rights. MySQL commits
-    every DDL statement implicitly, so a migration cannot run in one transaction: its
-    statements are idempotent instead, and its version is recorded once they all succeeded.
-    """
-    cursor = connection.cursor()
-    if {m.version for m in migrations} <= _applied_versions(cursor):
-        connection.commit()
-        return
-    cursor.execute(SESSION_SQL.lock_migrations)
-    granted = cursor.fetchone()[0]
-    if granted != 1:
-        error = TransientStoreError if granted == 0 else StoreError
-        raise error("migration lock not granted (GET_LOCK)")
-    cursor.execute(SESSION_SQL.create_schema_migrations)
-    applied = _applied_versions(cursor)  # again, under the lock: another instance may have won
-    for migration in migrations:
-        if migration.version in applied:
-            continue
-        for statement in split_statements(migration.script):
-            cursor.execute(statement)
-        cursor.execute(SESSION_SQL.record_migration.sql, (migration.version, migration.name))
-        connection.commit()
-    # On failure the caller closes the connection, which releases the lock too.
-    cursor.execute(SESSION_SQL.unlock_migrations)
-    cursor.fetchall()
-    connection.commit()
-
-
-def _applied_versions(cursor: Any) -> set[int]:
-    cursor.execute(SESSION_SQL.schema_migrations_exists)
-    if not cursor.fetchone()[0]:
-        return set()
-    cursor.execute(SESSION_SQL.applied_migrations)
-    return {int(row[0]) for row in cursor.fetchall()}
-
-
-def split_statements(script: str) -> list[str]:
-    """Split a migration script on ``;`` (our scripts keep ``;`` out of literals and comments).
-
-    Lines starting with ``--`` are comments and are dropped first.
-    """
-    code = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("--"))
-    return [part.strip() for part in code.split(";") if part.strip()]

@@ -18,12 +18,14 @@ from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 from adapters.engines import postgresql_errors as postgres_errors
 from adapters.engines.engine import (
     Connection,
+    Statement,
     UrlError,
     close_quietly,
     import_driver,
     loaded_driver,
 )
-from adapters.engines.migrations import Migration, migrations_for
+from adapters.engines.migrations import migrations_for
+from adapters.engines.migrator import MigrationFacts, apply_migrations, whole
 from adapters.engines.registry import ALL_STREAMS
 from service.stream.errors import StoreError
 
@@ -71,6 +73,20 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 """
 RECORD_MIGRATION = (
     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (%s, %s, now())"
+)
+# DDL is transactional: each migration runs in one transaction with its record, under the
+# advisory lock; psycopg sends a script without parameters with the simple query protocol,
+# which runs several statements in one round trip.
+MIGRATIONS = MigrationFacts(
+    create_table=CREATE_SCHEMA_MIGRATIONS,
+    applied=APPLIED_MIGRATIONS,
+    record=Statement(RECORD_MIGRATION, params=("version", "name")),
+    split=whole,
+    transactional_ddl=True,
+    exists=SCHEMA_MIGRATIONS_EXISTS,
+    begin="BEGIN",
+    lock=Statement(LOCK_MIGRATIONS, params=("key",)),
+    lock_values={"key": MIGRATION_LOCK_KEY},
 )
 
 # Libpq parameters the engine sets unless the URL sets them itself:
@@ -198,7 +214,7 @@ class PostgresEngine:
         opened: Connection = connection
         try:
             _check_server_encoding(connection)
-            _migrate(connection, migrations_for(self.name, self.streams))
+            apply_migrations(connection, MIGRATIONS, migrations_for(self.name, self.streams))
         except BaseException:
             close_quietly(connection)
             raise
@@ -286,38 +302,3 @@ def _check_server_encoding(connection: Any) -> None:
             f"the database's encoding is {encoding}; Bank 2 needs a UTF8 database "
             "(CREATE DATABASE ... ENCODING 'UTF8')"
         )
-
-
-def _migrate(connection: Any, migrations: list[Migration]) -> None:
-    """Apply the missing migrations, each in its own transaction; safe to run concurrently.
-
-    The usual case, nothing to apply, takes no lock and needs no DDL rights: only SELECT on
-    schema_migrations.
-    """
-    cursor = connection.cursor()
-    try:
-        if {m.version for m in migrations} <= _applied_versions(cursor):
-            return
-        for migration in migrations:
-            # DDL is transactional: a failing migration leaves neither tables nor its record.
-            with connection.transaction():
-                cursor.execute(LOCK_MIGRATIONS, (MIGRATION_LOCK_KEY,))
-                cursor.execute(CREATE_SCHEMA_MIGRATIONS)
-                # Read again under the lock: another instance may have applied it meanwhile.
-                if migration.version in _applied_versions(cursor):
-                    continue
-                # No parameters: psycopg sends the script with the simple query protocol, which
-                # runs several statements in one round trip.
-                cursor.execute(migration.script)
-                cursor.execute(RECORD_MIGRATION, (migration.version, migration.name))
-    finally:
-        cursor.close()
-
-
-def _applied_versions(cursor: Any) -> set[int]:
-    cursor.execute(SCHEMA_MIGRATIONS_EXISTS)
-    row = cursor.fetchone()
-    if row is None or not row[0]:
-        return set()
-    cursor.execute(APPLIED_MIGRATIONS)
-    return {int(version) for (version,) in cursor.fetchall()}

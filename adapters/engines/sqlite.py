@@ -7,13 +7,32 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from adapters.engines.engine import Connection, without_secrets
+from adapters.engines.engine import Connection, Statement, without_secrets
 from adapters.engines.migrations import migrations_for
+from adapters.engines.migrator import MigrationFacts, apply_migrations, split_on_semicolons
 from adapters.engines.registry import ALL_STREAMS
 
 _BUSY_TIMEOUT_S = 5.0  # well under STATEMENT_TIMEOUT_S: a locked file is retried as transient
 _WAL_RETRY_PAUSE_S = 0.01
 _TRANSIENT_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+
+
+# BEGIN IMMEDIATE takes the database's write lock: each migration runs in one transaction
+# with its record, one instance at a time.
+MIGRATIONS = MigrationFacts(
+    create_table=(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    ),
+    applied="SELECT version FROM schema_migrations",
+    record=Statement(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+        params=("version", "name", "applied_at"),
+    ),
+    split=split_on_semicolons,
+    transactional_ddl=True,
+    begin="BEGIN IMMEDIATE",
+)
 
 
 class SqliteEngine:
@@ -44,7 +63,7 @@ class SqliteEngine:
             # power cut could roll back a batch whose offsets Kafka has already passed.
             _enable_wal(connection)
             connection.execute("PRAGMA synchronous = FULL")
-            _migrate(connection, self.streams)
+            apply_migrations(connection, MIGRATIONS, migrations_for(self.name, self.streams))
         except BaseException:
             connection.close()
             raise
@@ -91,36 +110,3 @@ def _enable_wal(connection: sqlite3.Connection) -> None:
             time.sleep(_WAL_RETRY_PAUSE_S)
         else:
             return
-
-
-def _migrate(connection: sqlite3.Connection, streams: tuple[str, ...]) -> None:
-    """Apply the missing migrations, each in its own transaction; safe to run concurrently."""
-    connection.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations "
-        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
-    for migration in migrations_for("sqlite", streams):
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            applied = connection.execute(
-                "SELECT 1 FROM schema_migrations WHERE version = ?", (migration.version,)
-            ).fetchone()
-            if applied is None:
-                for statement in _statements(migration.script):
-                    connection.execute(statement)
-                connection.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    (migration.version, migration.name, datetime.now(UTC).isoformat()),
-                )
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration script into statements (our scripts keep ';' out of literals)."""
-    without_comments = "\n".join(
-        line for line in script.splitlines() if not line.lstrip().startswith("--")
-    )
-    return [part.strip() for part in without_comments.split(";") if part.strip()]

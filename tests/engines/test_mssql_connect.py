@@ -86,6 +86,9 @@ class FakeCursor:
     def nextset(self) -> bool:
         return False
 
+    def close(self) -> None:
+        self.rows = None
+
     def fetchone(self) -> tuple[object, ...] | None:
         return self.rows.pop(0) if self.rows else None
 
@@ -111,7 +114,9 @@ class FakeCursor:
         elif name == "create_schema_migrations":
             server.has_migrations_table = True
         elif name == "record_migration":
-            self.connection.pending.add(int(params[0]))  # type: ignore[call-overload]
+            # The values as one sequence (pyodbc also takes them spread out).
+            values = params[0] if len(params) == 1 and isinstance(params[0], tuple) else params
+            self.connection.pending.add(int(str(values[0])))
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from adapters.customers.store import projection_unit_of_work
 from adapters.engines.database import SqlBank2
 from adapters.engines.engine import close_quietly
 from adapters.engines.migrations import migrations_for
+from adapters.engines.migrator import split_on_semicolons as split_statements
 from adapters.engines.mysql import (
     SCHEMES,
     MysqlEngine,
@@ -29,7 +30,6 @@ from adapters.engines.mysql import (
     _check_encrypted,
     error_number,
     parse_mysql_url,
-    split_statements,
 )
 from adapters.engines.urls import open_bank2
 from domain.customers.changes import Contact, Removal

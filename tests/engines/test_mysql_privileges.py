@@ -21,7 +21,8 @@ import pymysql  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
 from adapters.customers.store import projection_unit_of_work
-from adapters.engines.mysql import MysqlEngine, parse_mysql_url, split_statements
+from adapters.engines.migrator import split_on_semicolons as split_statements
+from adapters.engines.mysql import MysqlEngine, parse_mysql_url
 from adapters.engines.urls import open_bank2
 from domain.customers.changes import Contact, Removal
 from domain.customers.reasons import RejectReason

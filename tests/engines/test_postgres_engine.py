@@ -22,7 +22,8 @@ import pytest
 from adapters.customers.store import projection_unit_of_work
 from adapters.engines.database import SqlBank2
 from adapters.engines.migrations import Migration
-from adapters.engines.postgresql import PostgresEngine, PostgresUrlError, _migrate
+from adapters.engines.migrator import apply_migrations
+from adapters.engines.postgresql import MIGRATIONS, PostgresEngine, PostgresUrlError
 from adapters.engines.urls import Bank2UrlError, open_bank2
 from domain.customers.changes import Contact, Removal
 from domain.customers.reasons import RejectReason
@@ -428,7 +429,7 @@ def test_a_failing_migration_leaves_nothing_behind(pg_url: str) -> None:
     broken = Migration(1, "0001_broken", "CREATE TABLE half_done (x integer); SELECT 1 / 0;")
     with psycopg.connect(pg_url, autocommit=True) as connection:
         with pytest.raises(psycopg.errors.DivisionByZero):
-            _migrate(connection, [broken])
+            apply_migrations(connection, MIGRATIONS, [broken])
         left = connection.execute(
             "SELECT to_regclass('half_done') IS NULL, to_regclass('schema_migrations') IS NULL"
         ).fetchall()
