@@ -33,28 +33,28 @@ ENGINES: dict[str, EngineEntry] = {
     entry.name: entry
     for entry in (
         EngineEntry(
-            "sqlite", "adapters.engines.sqlite", "SqliteEngine", frozenset({"sqlite"}), None
+            "sqlite", "adapters.engines.sqlite.engine", "SqliteEngine", frozenset({"sqlite"}), None
         ),
         EngineEntry(
             "postgresql",
-            "adapters.engines.postgresql",
+            "adapters.engines.postgresql.engine",
             "PostgresEngine",
             frozenset({"postgresql", "postgres"}),
-            "adapters/engines/privileges/postgresql.sql",
+            "adapters/engines/postgresql/privileges.sql",
         ),
         EngineEntry(
             "mysql",
-            "adapters.engines.mysql",
+            "adapters.engines.mysql.engine",
             "MysqlEngine",
             frozenset({"mysql", "mysql+pymysql", "mariadb"}),
-            "adapters/engines/privileges/mysql.sql",
+            "adapters/engines/mysql/privileges.sql",
         ),
         EngineEntry(
             "mssql",
-            "adapters.engines.mssql",
+            "adapters.engines.mssql.engine",
             "MssqlEngine",
             frozenset({"mssql", "mssql+pyodbc"}),
-            "adapters/engines/privileges/mssql.sql",
+            "adapters/engines/mssql/privileges.sql",
         ),
     )
 }

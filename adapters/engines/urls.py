@@ -29,7 +29,7 @@ def open_bank2(
     ``sqlite:///bank2.db`` is a path relative to the working directory, ``sqlite:////srv/bank2.db``
     an absolute one and ``sqlite:///:memory:`` a private in-memory database.
     ``mssql+pyodbc://<server>/<database>?authentication=ActiveDirectoryMsi&client_id=<id>`` is
-    Azure SQL or SQL Server (see ``adapters.engines.mssql_auth`` for every form).
+    Azure SQL or SQL Server (see ``adapters.engines.mssql.url`` for every form).
     """
     chosen = tuple(dict.fromkeys(streams))
     unknown = [name for name in chosen if name not in STREAMS]

@@ -74,6 +74,6 @@ echo "2/2 Granting $CUSTOMERS_IDENTITY_NAME and $PAYMENTS_IDENTITY_NAME their le
     --authentication-method ActiveDirectoryDefault -b \
     -v CUSTOMERS_IDENTITY="$CUSTOMERS_IDENTITY_NAME" PAYMENTS_IDENTITY="$PAYMENTS_IDENTITY_NAME" \
     TELESALES_PRINCIPAL="$TELESALES_PRINCIPAL" \
-    -i adapters/engines/privileges/mssql.sql
+    -i adapters/engines/mssql/privileges.sql
 
 echo "Bank 2 is ready: each function may use its own tables; $TELESALES_PRINCIPAL may read telesales_contacts."

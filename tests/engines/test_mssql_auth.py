@@ -16,14 +16,14 @@ from urllib.parse import quote
 
 import pytest
 
-from adapters.engines.mssql import MssqlEngine
-from adapters.engines.mssql_auth import (
+from adapters.engines.mssql.auth import pack_access_token
+from adapters.engines.mssql.engine import MssqlEngine
+from adapters.engines.mssql.url import (
     DEFAULT_DRIVER,
     Authentication,
     MssqlTarget,
     MssqlUrlError,
     connection_string,
-    pack_access_token,
     parse_mssql_url,
 )
 from adapters.engines.urls import Bank2UrlError, open_bank2

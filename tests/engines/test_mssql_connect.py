@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 
 from adapters.engines.migrations import migrations_for
-from adapters.engines.mssql import SESSION_SQL, MssqlEngine, split_batches
-from adapters.engines.mssql_auth import Authentication, MssqlTarget, pack_access_token
+from adapters.engines.mssql.auth import pack_access_token
+from adapters.engines.mssql.engine import MssqlEngine
+from adapters.engines.mssql.session import SESSION_SQL, split_batches
+from adapters.engines.mssql.url import Authentication, MssqlTarget
 from service.stream.errors import StoreError, TransientStoreError
 
 SETUP = {

@@ -7,9 +7,12 @@ as opaque commands, so the grants are checked on the script's text, batch by bat
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[2] / "adapters/engines/privileges/mssql.sql"
+from adapters.engines.registry import privileges_script
+
+_SCRIPT = privileges_script("mssql")
+assert _SCRIPT is not None
+SCRIPT = _SCRIPT
 GRANT = re.compile(r"^GRANT (?P<rights>[A-Z, ]+) ON OBJECT::(?P<object>\S+) TO (?P<grantee>\S+);$")
 
 

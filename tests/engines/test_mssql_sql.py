@@ -24,7 +24,7 @@ from adapters.customers.formats.fields import MAX_CUSTOMER_ID_LENGTH
 from adapters.customers.sql import PARAMETERS, mssql
 from adapters.engines.engine import Statement
 from adapters.engines.migrations import migrations_for
-from adapters.engines.mssql import SESSION_SQL, split_batches
+from adapters.engines.mssql.session import SESSION_SQL, split_batches
 from domain.customers.names import MAX_NAME_LENGTH
 
 SYSTEM_TABLES = {"sys.databases", "sys.indexes"}

@@ -22,15 +22,9 @@ from adapters.engines.database import SqlBank2
 from adapters.engines.engine import close_quietly
 from adapters.engines.migrations import migrations_for
 from adapters.engines.migrator import split_on_semicolons as split_statements
-from adapters.engines.mysql import (
-    SCHEMES,
-    MysqlEngine,
-    MysqlTarget,
-    MysqlUrlError,
-    _check_encrypted,
-    error_number,
-    parse_mysql_url,
-)
+from adapters.engines.mysql.engine import MysqlEngine, _check_encrypted
+from adapters.engines.mysql.errors import error_number
+from adapters.engines.mysql.url import SCHEMES, MysqlTarget, MysqlUrlError, parse_mysql_url
 from adapters.engines.urls import open_bank2
 from domain.customers.changes import Contact, Removal
 from domain.customers.regions import Region

@@ -2,7 +2,7 @@
 
 The owner (the admin URL's account) migrates a fresh database; the test creates the customers
 function's, the payment processor's and a telesales account with random names, runs
-adapters/engines/privileges/mysql.sql with those names (and random role names, since roles are
+adapters/engines/mysql/privileges.sql with those names (and random role names, since roles are
 server-wide) in place of its placeholders, then connects as each account. Accounts and roles are
 dropped afterwards.
 """
@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -22,7 +21,9 @@ import pytest
 
 from adapters.customers.store import projection_unit_of_work
 from adapters.engines.migrator import split_on_semicolons as split_statements
-from adapters.engines.mysql import MysqlEngine, parse_mysql_url
+from adapters.engines.mysql.engine import MysqlEngine
+from adapters.engines.mysql.url import parse_mysql_url
+from adapters.engines.registry import privileges_script
 from adapters.engines.urls import open_bank2
 from domain.customers.changes import Contact, Removal
 from domain.customers.reasons import RejectReason
@@ -36,7 +37,9 @@ from tests.payments.support import OUTCOME_CHANGES as COMMON_OUTCOME_CHANGES
 from tests.payments.support import PROJECTION_ACCESS
 from tests.support import decide_one_transaction
 
-SCRIPT = Path(__file__).parents[2] / "adapters" / "engines" / "privileges" / "mysql.sql"
+_SCRIPT = privileges_script("mysql")
+assert _SCRIPT is not None
+SCRIPT = _SCRIPT
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 TABLE_ACCESS_DENIED = 1142  # "command denied to user ... for table"
 

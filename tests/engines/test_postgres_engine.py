@@ -23,7 +23,9 @@ from adapters.customers.store import projection_unit_of_work
 from adapters.engines.database import SqlBank2
 from adapters.engines.migrations import Migration
 from adapters.engines.migrator import apply_migrations
-from adapters.engines.postgresql import MIGRATIONS, PostgresEngine, PostgresUrlError
+from adapters.engines.postgresql.engine import PostgresEngine
+from adapters.engines.postgresql.session import MIGRATIONS
+from adapters.engines.postgresql.url import PostgresUrlError
 from adapters.engines.urls import Bank2UrlError, open_bank2
 from domain.customers.changes import Contact, Removal
 from domain.customers.reasons import RejectReason
@@ -131,7 +133,7 @@ def test_importing_the_engine_does_not_load_the_driver() -> None:
         [
             sys.executable,
             "-c",
-            "import adapters.engines.postgresql, sys; print('psycopg' in sys.modules)",
+            "import adapters.engines.postgresql.engine, sys; print('psycopg' in sys.modules)",
         ],
         cwd=ROOT,
         capture_output=True,

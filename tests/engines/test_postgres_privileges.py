@@ -1,7 +1,7 @@
 """The PostgreSQL least-privilege script, run with psql on the real server as a DBA would.
 
 Each test creates its own logins (random names), a fresh database migrated by its owner, and runs
-adapters/engines/privileges/postgresql.sql; then it connects as each login and checks what it
+adapters/engines/postgresql/privileges.sql; then it connects as each login and checks what it
 can and cannot do. The logins are dropped after the database.
 """
 
@@ -14,7 +14,6 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
@@ -22,6 +21,7 @@ import psycopg.errors
 import pytest
 
 from adapters.customers.store import projection_unit_of_work
+from adapters.engines.registry import privileges_script
 from adapters.engines.urls import open_bank2
 from domain.customers.changes import Contact, Removal
 from domain.customers.reasons import RejectReason
@@ -34,7 +34,9 @@ from tests.payments.support import OUTCOME_CHANGES as COMMON_OUTCOME_CHANGES
 from tests.payments.support import PROJECTION_ACCESS
 from tests.support import decide_one_transaction
 
-SCRIPT = Path(__file__).resolve().parents[2] / "adapters/engines/privileges/postgresql.sql"
+_SCRIPT = privileges_script("postgresql")
+assert _SCRIPT is not None
+SCRIPT = _SCRIPT
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 ADMIN = urlsplit(POSTGRES_ADMIN_URL).username or "postgres"  # a superuser: it creates databases
 INTERNAL_TABLES = ["contact_state", "consumer_offsets", "rejected_messages", "schema_migrations"]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from azure.functions.decorators.kafka import BrokerAuthenticationMode, BrokerProtocol
 
-from adapters.engines.mssql_auth import Authentication, parse_mssql_url
+from adapters.engines.mssql.url import Authentication, parse_mssql_url
 from adapters.settings import APP_SETTINGS
 from adapters.stream.bindings import KafkaBindings
 from tests.infra.bicep import MAIN, Ref, Template, allowed_values

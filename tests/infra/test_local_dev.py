@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from compose_spec import PyCompose
 
-from adapters.engines.mssql_auth import Authentication, parse_mssql_url
+from adapters.engines.mssql.url import Authentication, parse_mssql_url
 from tests.infra.bicep import ROOT
 from tests.infra.deployment import local_settings
 

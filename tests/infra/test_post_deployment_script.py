@@ -99,7 +99,7 @@ def test_it_migrates_as_the_signed_in_admin_then_grants_the_least_privileges(
         "TELESALES_PRINCIPAL=Telesales team",
     ]
     script = argv[argv.index("-i") + 1]
-    assert script == "adapters/engines/privileges/mssql.sql"
+    assert script == "adapters/engines/mssql/privileges.sql"
     assert (ROOT / script).is_file()
 
 
@@ -113,7 +113,7 @@ def test_it_passes_one_identity_per_function_to_the_privilege_script() -> None:
 
 
 def test_the_privilege_script_variables_are_the_ones_it_uses() -> None:
-    sql = (ROOT / "adapters" / "engines" / "privileges" / "mssql.sql").read_text()
+    sql = (ROOT / "adapters" / "engines" / "mssql" / "privileges.sql").read_text()
     assert set(re.findall(r"\$\((\w+)\)", sql)) == _sqlcmd_variables()
 
 

@@ -17,7 +17,7 @@ import pytest
 from adapters.engines.database import SqlBank2
 from adapters.engines.migrations import Migration, migrations_for
 from adapters.engines.migrator import split_on_semicolons as split_statements
-from adapters.engines.mysql import parse_mysql_url
+from adapters.engines.mysql.url import parse_mysql_url
 from adapters.engines.urls import open_bank2
 from adapters.payments.store import SqlPaymentStore
 from domain.payments.messages import ErrorMessage

@@ -19,7 +19,7 @@ from sqlglot import exp
 
 from adapters.engines.database import SqlBank2
 from adapters.engines.migrations import migrations_for
-from adapters.engines.mssql import split_batches
+from adapters.engines.mssql.session import split_batches
 from adapters.payments.format import MAX_ID_LENGTH, decode_transaction_record
 from adapters.payments.store import SqlPaymentStore
 from domain.payments.brands import Brand

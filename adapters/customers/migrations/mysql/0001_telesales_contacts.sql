@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS contact_state (
 
 -- SQL SECURITY DEFINER (the default, spelled out): the view reads contact_state with its
 -- creator's rights, so the telesales role needs SELECT on the view only, never on the table
--- (see adapters/engines/privileges/mysql.sql). The definer is the account that runs this
+-- (see adapters/engines/mysql/privileges.sql). The definer is the account that runs this
 -- migration; dropping that account breaks the view.
 CREATE OR REPLACE SQL SECURITY DEFINER VIEW telesales_contacts AS
     SELECT customer_id, name, phone, region

@@ -7,8 +7,8 @@
 -- once. That needs the right to create tables in the schema. Where the application's login may
 -- only read and write data, the schema owner applies it instead, with the CLI:
 --     BANK2_URL=postgresql://<owner>@<host>/<database> python -m adapters.bank2 migrate
--- and then runs privileges/postgresql.sql. The application finds nothing to apply and needs no
--- DDL rights.
+-- and then runs adapters/engines/postgresql/privileges.sql. The application finds nothing to
+-- apply and needs no DDL rights.
 --
 -- Objects are created in the connection's current schema (the first one of search_path that
 -- exists, normally public); the application's statements name them the same unqualified way.

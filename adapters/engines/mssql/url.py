@@ -16,24 +16,30 @@ the test suite must not need the ODBC driver manager or the Azure SDK.
 from __future__ import annotations
 
 import re
-import struct
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from adapters.engines.engine import UrlError
 
 SCHEMES = frozenset({"mssql+pyodbc", "mssql"})
+
+
 DEFAULT_DRIVER = "ODBC Driver 18 for SQL Server"
+
+
 DEFAULT_PORT = 1433
-AZURE_SQL_SCOPE = "https://database.windows.net/.default"
-# From msodbcsql.h: the pre-connect attribute that carries an Entra ID access token.
-SQL_COPT_SS_ACCESS_TOKEN = 1256
+
 
 _YES_NO = frozenset({"yes", "no"})
+
+
 _ENCRYPT = frozenset({"yes", "no", "strict"})  # strict: TDS 8.0, ODBC Driver 18 only
+
+
 _OPTION_NAME = re.compile(r"[A-Za-z_]{1,40}")
+
+
 _EXAMPLE = (
     "mssql+pyodbc://<server>.database.windows.net/<database>?authentication=ActiveDirectoryMsi"
 )
@@ -197,38 +203,3 @@ def _odbc_value(key: str, value: str) -> str:
     if key in _ALWAYS_BRACED or re.search(r"[;{}]|^\s|\s$", value):
         return "{" + value.replace("}", "}}") + "}"
     return value
-
-
-def pack_access_token(token: str) -> bytes:
-    """The ``SQL_COPT_SS_ACCESS_TOKEN`` buffer: 4-byte little-endian length, then UTF-16-LE."""
-    encoded = token.encode("utf-16-le")
-    return struct.pack(f"<I{len(encoded)}s", len(encoded), encoded)
-
-
-class AzureIdentityToken:
-    """Fetches an Azure SQL access token on each call, through one lazily built credential.
-
-    Called once per new physical connection: the driver checks the token only at login, so a
-    token kept from an earlier connection could have expired. azure-identity caches tokens and
-    refreshes them before expiry, so a call is cheap when the cached one is still good.
-    """
-
-    def __init__(self, client_id: str | None) -> None:
-        self._client_id = client_id
-        self._credential: Any = None
-
-    def __call__(self) -> str:
-        if self._credential is None:
-            # Lazy: the Azure SDK is only needed when token authentication is configured.
-            from azure.identity import (  # noqa: PLC0415
-                DefaultAzureCredential,
-                ManagedIdentityCredential,
-            )
-
-            self._credential = (
-                ManagedIdentityCredential(client_id=self._client_id)
-                if self._client_id
-                else DefaultAzureCredential()
-            )
-        token: str = self._credential.get_token(AZURE_SQL_SCOPE).token
-        return token

@@ -7,32 +7,17 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from adapters.engines.engine import Connection, Statement, without_secrets
+from adapters.engines.engine import Connection, without_secrets
 from adapters.engines.migrations import migrations_for
-from adapters.engines.migrator import MigrationFacts, apply_migrations, split_on_semicolons
+from adapters.engines.migrator import apply_migrations
 from adapters.engines.registry import ALL_STREAMS
+from adapters.engines.sqlite.errors import TRANSIENT_CODES
+from adapters.engines.sqlite.session import MIGRATIONS
 
 _BUSY_TIMEOUT_S = 5.0  # well under STATEMENT_TIMEOUT_S: a locked file is retried as transient
+
+
 _WAL_RETRY_PAUSE_S = 0.01
-_TRANSIENT_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
-
-
-# BEGIN IMMEDIATE takes the database's write lock: each migration runs in one transaction
-# with its record, one instance at a time.
-MIGRATIONS = MigrationFacts(
-    create_table=(
-        "CREATE TABLE IF NOT EXISTS schema_migrations "
-        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    ),
-    applied="SELECT version FROM schema_migrations",
-    record=Statement(
-        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-        params=("version", "name", "applied_at"),
-    ),
-    split=split_on_semicolons,
-    transactional_ddl=True,
-    begin="BEGIN IMMEDIATE",
-)
 
 
 class SqliteEngine:
@@ -77,7 +62,7 @@ class SqliteEngine:
         return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
     def is_transient(self, error: BaseException) -> bool:
-        return getattr(error, "sqlite_errorcode", None) in _TRANSIENT_CODES or (
+        return getattr(error, "sqlite_errorcode", None) in TRANSIENT_CODES or (
             isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
         )
 
