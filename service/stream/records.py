@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -33,3 +35,9 @@ class StreamRecord:
 @dataclass(frozen=True, slots=True)
 class Tombstone:
     """A record with no value: acknowledged and skipped."""
+
+
+DecodedT = TypeVar("DecodedT")
+# A consumer's message format: one record in, what it means (or why it cannot be read) out.
+# Never raises on bad input: a malformed message is a value, so the batch goes on.
+Decoder = Callable[[StreamRecord], DecodedT]
