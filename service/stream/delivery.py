@@ -10,21 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
-from service.stream.records import Partition
-
-
-class Positioned(Protocol):
-    """Anything that knows where it sits in the stream."""
-
-    @property
-    def topic(self) -> str: ...
-    @property
-    def partition(self) -> int: ...
-    @property
-    def offset(self) -> int: ...
-
+from service.stream.records import Partition, Positioned
 
 PositionedT = TypeVar("PositionedT", bound=Positioned)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -14,6 +14,17 @@ class Partition:
 
     topic: str
     partition: int
+
+
+class Positioned(Protocol):
+    """Anything that knows where it sits in the stream: a record, a reject, a dead letter."""
+
+    @property
+    def topic(self) -> str: ...
+    @property
+    def partition(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
