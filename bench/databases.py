@@ -15,7 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-ENGINES = ("sqlite", "postgresql", "mariadb")
+from adapters.engines.registry import ENGINES as REGISTERED
+from adapters.engines.registry import canonical
+
+# The registered engines the benchmark runs on, by the name of the server it uses (MariaDB for
+# the mysql engine); SQL Server cannot run here.
+_RUN_AS = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mariadb"}
+ENGINES = tuple(_RUN_AS[name] for name in REGISTERED if name in _RUN_AS)
 
 _CONNECT_TIMEOUT_S = 5
 _PREFIX = "bank2_bench"
@@ -79,19 +85,20 @@ def with_database(url: str, database: str) -> str:
 @contextmanager
 def scratch_database(engine: str, folder: Path, label: str) -> Iterator[str]:
     """A ``BANK2_URL`` naming an empty database, dropped (or deleted) afterwards."""
-    if engine == "sqlite":
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    name = canonical(engine)
+    if name == "sqlite":
         path = folder / f"{label}.db"
         yield f"sqlite:///{path}"
         for suffix in ("", "-wal", "-shm", "-journal"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
-    elif engine == "postgresql":
+    elif name == "postgresql":
         with postgres_database(postgres_admin_url(), _PREFIX) as url:
             yield url
-    elif engine == "mariadb":
+    else:
         with mysql_database(mysql_admin_url(), _PREFIX) as url:
             yield url
-    else:
-        raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
 
 
 @contextmanager

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from adapters.engines.registry import ENGINES as REGISTERED
+from adapters.engines.registry import canonical
 from bench import databases as scratch
 from bench.databases import EngineUnavailableError, MissingDatabaseError
 
@@ -29,7 +31,11 @@ MYSQL_ADMIN_URL = os.environ.get(
 )
 MSSQL_URL = os.environ.get("BANK2_TEST_MSSQL_URL")
 
-ENGINES = ["sqlite", "postgresql", "mariadb"] + (["mssql"] if MSSQL_URL else [])
+# The server each registered engine is tested on (MariaDB stands for the mysql engine); SQL
+# Server only where BANK2_TEST_MSSQL_URL names one. Test ids use these names.
+TESTED_AS = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mariadb", "mssql": "mssql"}
+assert set(TESTED_AS) == set(REGISTERED), "say how the tests reach every registered engine"
+ENGINES = [TESTED_AS[name] for name in REGISTERED if name != "mssql" or MSSQL_URL]
 _PREFIX = "bank2_test"
 
 
@@ -68,16 +74,18 @@ def mysql_database() -> Iterator[str]:
 
 @contextmanager
 def database_url(engine: str, tmp_path: Path) -> Iterator[str]:
-    """A URL for ``BANK2_URL`` naming an empty database on the engine."""
-    if engine == "sqlite":
+    """A URL for ``BANK2_URL`` naming an empty database on the engine (a registered name or
+    alias: ``mariadb`` is the mysql engine)."""
+    name = canonical(engine)
+    if name == "sqlite":
         yield f"sqlite:///{tmp_path / 'bank2.db'}"
-    elif engine == "postgresql":
+    elif name == "postgresql":
         with postgres_database() as url:
             yield url
-    elif engine == "mariadb":
+    elif name == "mysql":
         with mysql_database() as url:
             yield url
-    elif engine == "mssql" and MSSQL_URL:
+    elif name == "mssql" and MSSQL_URL:
         _empty_mssql_tables(MSSQL_URL)
         yield MSSQL_URL
     else:

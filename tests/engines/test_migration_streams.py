@@ -12,7 +12,7 @@ from adapters.bank2.__main__ import main as bank2_cli
 from adapters.customers.sql import projection_sql
 from adapters.engines.database import SqlBank2
 from adapters.engines.migrations import migrations_for, stream
-from adapters.engines.registry import ENGINES, STREAMS, canonical, for_scheme
+from adapters.engines.registry import ENGINES, STREAMS
 from adapters.engines.urls import open_bank2
 from adapters.payments.sql import payment_sql
 from tests.databases import ENGINES as SERVERS
@@ -36,17 +36,6 @@ def test_every_registered_engine_has_statements_and_migrations_for_every_consume
     assert [m.version for m in stream("customers", engine)][:2] == [1, 3]
     assert [m.version for m in stream("payments", engine)][:2] == [2, 4]
     assert [m.version for m in migrations_for(engine)] == sorted(versions)
-
-
-def test_names_and_url_schemes_resolve_through_the_registry() -> None:
-    assert canonical("postgres") == "postgresql"
-    assert canonical("mariadb") == "mysql"
-    for entry in ENGINES.values():
-        assert canonical(entry.name) == entry.name
-        for scheme in entry.schemes:
-            assert for_scheme(scheme) is entry
-    with pytest.raises(ValueError, match="unknown engine"):
-        canonical("oracle")
 
 
 @pytest.fixture(params=SERVERS)
