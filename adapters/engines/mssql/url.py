@@ -21,8 +21,9 @@ from enum import StrEnum
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from adapters.engines.engine import UrlError
+from adapters.engines.registry import ENGINES
 
-SCHEMES = frozenset({"mssql+pyodbc", "mssql"})
+SCHEMES = ENGINES["mssql"].schemes  # the registry's list, aliases included
 
 
 DEFAULT_DRIVER = "ODBC Driver 18 for SQL Server"

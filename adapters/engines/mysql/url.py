@@ -22,8 +22,9 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from adapters.engines.engine import (
     UrlError,
 )
+from adapters.engines.registry import ENGINES
 
-SCHEMES = frozenset({"mysql", "mysql+pymysql", "mariadb"})
+SCHEMES = ENGINES["mysql"].schemes  # the registry's list, aliases included
 
 
 _DEFAULT_PORT = 3306

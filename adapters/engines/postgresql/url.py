@@ -15,8 +15,9 @@ from urllib.parse import SplitResult, unquote
 from adapters.engines.engine import (
     UrlError,
 )
+from adapters.engines.registry import ENGINES
 
-SCHEMES = frozenset({"postgresql", "postgres"})
+SCHEMES = ENGINES["postgresql"].schemes  # the registry's list, aliases included
 
 
 # Libpq parameters the engine sets unless the URL sets them itself:
