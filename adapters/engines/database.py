@@ -1,13 +1,11 @@
-"""The customer projection's store and unit of work over any DB-API engine.
+"""A database connection and units of work over any DB-API engine, for any consumer.
 
-Every method sends one statement, whatever the number of rows (two for writing contacts where
-the engine's upsert cannot return the rows it wrote): the rows travel as a single JSON text
-parameter that the engine expands set-wise (``json_each``, ``OPENJSON``...). A batch therefore
-costs a constant number of round trips.
-
-A unit of work hands out the customer projection's store by default; another bounded context
-(the payment processor) passes its own store factory and gets the same connection handling,
-transaction, error translation and statement counting.
+Each consumer's store (``adapters/<consumer>/store.py``) is built by the factory it passes to
+``unit_of_work_for``, on one open transaction, and sends its own declared statements
+(``Statement``) through ``Statements``: every consumer gets the same connection handling,
+transaction, error translation and statement counting. A statement's rows travel as a single
+JSON text parameter that the engine expands set-wise (``json_each``, ``OPENJSON``...), so a
+batch costs a constant number of round trips.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """Every engine Bank 2 runs on, and every consumer's migration stream: the one list that the
 URL dispatch, the stores, the migrations, the tests and the benchmark read.
 
-Adding an engine: its module under ``adapters/engines/``, one line in ``ENGINES``, and for each
-consumer its statements (``adapters/<consumer>/sql/<engine>.py``) and its migrations
-(``adapters/<consumer>/migrations/<engine>/``). Nothing here imports an engine's module or its
-driver: ``engine_class`` does, when a URL names that engine.
+Adding an engine: its package ``adapters/engines/<name>/`` (``engine``, ``session``, ``errors``,
+``url``; ``privileges.sql`` if it has logins), one line in ``ENGINES``, and for each consumer its
+statements (``adapters/<consumer>/sql/<name>.py``) and its migrations
+(``adapters/<consumer>/migrations/<name>/``); tests/databases.py says how the tests reach it.
+Nothing here imports an engine's package or its driver: ``engine_class`` does, when a URL names
+that engine.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ from adapters.engines.engine import Statement
 # * Rows travel as ONE NVARCHAR(MAX) JSON parameter expanded by OPENJSON, because a
 #   request takes at most 2,100 parameters and a batch must cost one round trip whatever its
 #   size. Arrays are read by position ('$[0]'...). OPENJSON needs compatibility level >= 130.
-# * ``DECLARE @x ... = ?`` prologues name the positional parameters, in the order ProjectionSql
-#   documents, so a value can be used twice, and fix the JSON's type as NVARCHAR(MAX) however
-#   the driver binds a long string.
+# * ``DECLARE @x ... = ?`` prologues name the positional parameters, in the order each
+#   Statement declares them, so a value can be used twice, and fix the JSON's type as
+#   NVARCHAR(MAX) however the driver binds a long string.
 # * OPENJSON's text columns are declared wider than the table's (JSON_VALUE returns up to
 #   NVARCHAR(4000)): a value too long for its column then fails the batch loudly (error 2628)
 #   instead of being cut short silently.

@@ -6,8 +6,8 @@ from adapters.customers.sql import ProjectionSql
 from adapters.engines.engine import Statement
 
 # Notes that hold for every statement below:
-# * PyMySQL substitutes parameters client-side for ``%s`` markers, in the order ProjectionSql
-#   documents; each parameter is therefore written exactly once in each statement (a value used
+# * PyMySQL substitutes parameters client-side for ``%s`` markers, in the order each Statement
+#   declares; each parameter is therefore written exactly once in each statement (a value used
 #   twice is selected once in a one-row derived table), and no statement holds a literal ``%``.
 # * Rows travel as ONE JSON text parameter expanded by JSON_TABLE (MySQL 8.0.4+, MariaDB 10.6+).
 #   Its text columns are declared wider than the table's columns: a value too long for the table

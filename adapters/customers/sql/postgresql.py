@@ -10,7 +10,7 @@ from adapters.engines.engine import Statement
 #   statement whatever the batch size, and no limit on the number of parameters. Each row is a
 #   JSON array read by position (item ->> 0 ...); ->> gives text, and SQL NULL for JSON null.
 # * psycopg binds positional %s placeholders in the order they appear and cannot reuse one, so
-#   each statement first selects its parameters, in ProjectionSql's documented order, as the
+#   each statement first selects its parameters, in the order its Statement declares, as the
 #   one-row ``params`` relation, then refers to them by name.
 # * The key columns use the "C" collation (see the migration): a key compared with a text value
 #   compares byte-wise, because a column's collation wins over an expression's default one.

@@ -126,7 +126,7 @@ BEGIN
     END LOOP;
 END $$;
 
--- The customers Function: exactly what its statements need (adapters/engines/postgresql.py). INSERT ... ON
+-- The customers Function: exactly what its statements need (adapters/customers/sql/postgresql.py). INSERT ... ON
 -- CONFLICT needs SELECT on the conflict key as well as INSERT, DO UPDATE needs UPDATE too, and
 -- the retention purge needs DELETE on contact_state only. Rejects are only ever inserted.
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE contact_state TO :"function_role";

@@ -1,7 +1,7 @@
 """The payment processor's statements on Azure SQL / SQL Server (OPENJSON, MERGE).
 
-The notes in adapters/engines/mssql.py hold here too: DECLARE prologues name the positional
-parameters in the documented order; incoming ids are collated to Latin1_General_BIN2 before
+The notes in adapters/customers/sql/mssql.py hold here too: DECLARE prologues name the positional
+parameters in the declared order; incoming ids are collated to Latin1_General_BIN2 before
 they are compared; MERGE ... WITH (HOLDLOCK) stops two instances that decide one new transaction
 at once from both inserting it (the second waits, then finds the row and leaves it); MERGE
 fails if two source rows hit one target row, so each id's first row is kept beforehand.

@@ -1,7 +1,7 @@
 """The payment processor's statements on MySQL 8 / MariaDB (JSON_TABLE).
 
-The notes in adapters/engines/mysql.py hold here too: PyMySQL's %s markers each appear once, in
-the documented order; identifiers are read as utf8mb4_bin to compare as stored.
+The notes in adapters/customers/sql/mysql.py hold here too: PyMySQL's %s markers each appear
+once, in the declared order; identifiers are read as utf8mb4_bin to compare as stored.
 """
 
 from __future__ import annotations

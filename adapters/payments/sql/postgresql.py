@@ -1,9 +1,9 @@
 """The payment processor's statements on PostgreSQL (jsonb_array_elements).
 
-The notes in adapters/engines/postgresql.py hold here too: psycopg's %s placeholders are selected
-once into a ``params`` row; ids compare byte-wise in the "C" collation; INSERT ... ON CONFLICT
-is atomic per row under READ COMMITTED, so of two instances deciding one transaction the second
-waits for the first to commit, then keeps its row.
+The notes in adapters/customers/sql/postgresql.py hold here too: psycopg's %s placeholders are
+selected once into a ``params`` row; ids compare byte-wise in the "C" collation; INSERT ... ON
+CONFLICT is atomic per row under READ COMMITTED, so of two instances deciding one transaction the
+second waits for the first to commit, then keeps its row.
 """
 
 from __future__ import annotations

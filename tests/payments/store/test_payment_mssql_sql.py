@@ -1,6 +1,6 @@
 """The payment processor's T-SQL, checked without a server as the projection's is
 (tests/engines/test_mssql_sql.py, whose sqlglot helpers it reuses): it parses, takes the
-documented parameters in order, names only what the migrations create, writes with one
+declared parameters in order, names only what the migrations create, writes with one
 MERGE ... WITH (HOLDLOCK), compares ids in the binary collation and expands one JSON parameter.
 
 The same statements run on a real SQL Server in the contract suite when ``BANK2_TEST_MSSQL_URL``

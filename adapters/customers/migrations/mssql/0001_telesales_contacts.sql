@@ -5,7 +5,7 @@
 -- holding only GO ends a batch), in one transaction, and records it in dbo.schema_migrations.
 -- That needs CREATE TABLE / CREATE VIEW rights (db_ddladmin). Where the application's identity
 -- may only read and write data, a DBA applies it instead: creates dbo.schema_migrations (its
--- definition is in adapters/engines/mssql.py), runs this script, then records it:
+-- definition is in adapters/engines/mssql/session.py), runs this script, then records it:
 --     INSERT INTO dbo.schema_migrations (version, name, applied_at)
 --     VALUES (1, N'0001_telesales_contacts', SYSUTCDATETIME());
 -- The application then finds nothing to apply and needs no DDL rights.

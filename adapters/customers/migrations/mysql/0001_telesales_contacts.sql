@@ -8,7 +8,7 @@
 -- the application's account may only read and write data, a DBA applies it instead, connected
 -- to the Bank 2 database:
 --     mysql -h <host> -u <owner> -p <database> < adapters/customers/migrations/mysql/0001_telesales_contacts.sql
--- then creates and fills schema_migrations (its definition is in adapters/engines/mysql.py):
+-- then creates and fills schema_migrations (its definition is in adapters/engines/mysql/session.py):
 --     INSERT INTO schema_migrations (version, name, applied_at)
 --     VALUES (1, '0001_telesales_contacts', UTC_TIMESTAMP(6));
 -- The application then finds nothing to apply and needs no DDL rights.
