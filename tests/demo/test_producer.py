@@ -297,3 +297,26 @@ def _wait_for_first_record(brokers: str, topic: str) -> None:
         pytest.fail("no record reached the broker")
     finally:
         probe.close()
+
+
+def test_a_broker_that_is_down_is_one_clear_line_and_status_2_after_the_connect_timeout() -> None:
+    address = f"127.0.0.1:{_free_port()}"  # nothing listens there
+    command = [sys.executable, "-m", "demo.producer", "--brokers", address, "--topic", "customers"]
+    started = time.monotonic()
+    # A subprocess: librdkafka writes its own log lines to file descriptor 2, past capsys.
+    finished = subprocess.run(  # noqa: S603 - this interpreter running the module under test
+        [*command, "--connect-timeout", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    assert finished.returncode == 2
+    assert finished.stdout == ""
+    (line,) = finished.stderr.splitlines()
+    assert line.startswith(f"broker unreachable at {address}: no answer within 2 s")
+    assert "Connection refused" in line
+    assert "--brokers host:port" in line
+    assert elapsed < 20
