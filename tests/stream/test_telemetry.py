@@ -12,9 +12,10 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from adapters.customers.formats import decode_customer_record
+from adapters.customers.function import METRICS
 from adapters.customers.store import projection_units
 from adapters.engines.database import SqlBank2
-from adapters.stream.telemetry import CustomerBatchTelemetry, configure_from_environment
+from adapters.stream.telemetry import BatchTelemetry, configure_from_environment
 from service.customers.projection import CustomerProjection
 from service.stream.records import StreamRecord
 
@@ -45,7 +46,7 @@ def test_a_batch_is_measured_by_outcome_size_duration_and_lag(bank2: SqlBank2) -
     spans = InMemorySpanExporter()
     tracer_provider = TracerProvider()
     tracer_provider.add_span_processor(SimpleSpanProcessor(spans))
-    telemetry = CustomerBatchTelemetry(MeterProvider(metric_readers=[reader]), tracer_provider)
+    telemetry = BatchTelemetry(METRICS, MeterProvider(metric_readers=[reader]), tracer_provider)
     projection = CustomerProjection(projection_units(bank2), decode_customer_record, "g")
 
     records = _batch()
