@@ -109,9 +109,9 @@ def test_the_card_data_check_of_a_default_run_size_takes_seconds_not_minutes() -
     stored = "\n".join(
         f"INSERT INTO t VALUES('tx-{n:07d}','approved',{n}.50)" for n in range(40_000)
     )
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other jobs on the machine do not count
     assert not any_found(secrets, [stored, *["payments batch: 250 messages"] * 50])
-    assert time.perf_counter() - started < 5.0
+    assert time.process_time() - started < 5.0
 
 
 def _letters(number: int) -> str:
