@@ -8,10 +8,11 @@ are real servers, a fresh database per test (``tests/databases.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import pytest
 
@@ -33,6 +34,7 @@ from tests.databases import ENGINES, database_url
 from tests.support import query
 
 BACKENDS = ["memory", *ENGINES]
+B = TypeVar("B")
 Row = tuple[object, ...]
 
 
@@ -164,27 +166,34 @@ class SqlPaymentBackend(SqlBackend):
         )
 
 
+@contextmanager
+def _on(
+    backend: str, tmp_path: Path, memory: Callable[[], B], sql: Callable[[str, SqlBank2], B]
+) -> Iterator[B]:
+    if backend == "memory":
+        yield memory()
+        return
+    with database_url(backend, tmp_path) as url:
+        bank = open_bank2(url)
+        try:
+            yield sql(backend, bank)
+        finally:
+            bank.close()
+
+
 @pytest.fixture(params=BACKENDS)
 def projection_backend(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[ProjectionBackend]:
     """The customer projection's store on every backend, one after the other."""
-    if request.param == "memory":
-        yield MemoryProjectionBackend()
-        return
-    with database_url(request.param, tmp_path) as url:
-        bank = open_bank2(url)
-        yield SqlProjectionBackend(request.param, bank)
-        bank.close()
+    memory: Callable[[], ProjectionBackend] = MemoryProjectionBackend
+    with _on(request.param, tmp_path, memory, SqlProjectionBackend) as backend:
+        yield backend
 
 
 @pytest.fixture(params=BACKENDS)
 def payment_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PaymentBackend]:
     """The payment processor's store on every backend, one after the other."""
-    if request.param == "memory":
-        yield MemoryPaymentBackend()
-        return
-    with database_url(request.param, tmp_path) as url:
-        bank = open_bank2(url)
-        yield SqlPaymentBackend(request.param, bank)
-        bank.close()
+    memory: Callable[[], PaymentBackend] = MemoryPaymentBackend
+    with _on(request.param, tmp_path, memory, SqlPaymentBackend) as backend:
+        yield backend

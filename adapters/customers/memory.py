@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
-from adapters.stream.memory import MemoryDatabase, MemoryUnitOfWork
+from adapters.stream.memory import (
+    MemoryDatabase,
+    MemoryUnitOfWork,
+    Rejects,
+    check_width,
+    record_rejects,
+)
 from domain.customers.changes import Contact, ContactChange
 from domain.customers.merging import Fields, HeldContact
 from domain.customers.regions import Region
@@ -24,7 +30,7 @@ from service.stream.errors import StoreError
 from service.stream.records import Partition
 
 # The schema's widths, in characters (adapters/customers/migrations).
-WIDTHS = {"customer_id": 128, "name": 120, "phone": 16, "topic": 249, "reason": 40}
+WIDTHS = {"customer_id": 128, "name": 120, "phone": 16}
 _REGIONS = frozenset(region.value for region in Region)
 
 
@@ -45,7 +51,7 @@ class ContactRow:
 class ProjectionState:
     contacts: dict[str, ContactRow] = field(default_factory=dict)
     offsets: dict[tuple[str, str, int], int] = field(default_factory=dict)  # group, topic, p
-    rejects: dict[tuple[str, int, int], str] = field(default_factory=dict)  # position: reason
+    rejects: Rejects = field(default_factory=dict)
 
     def telesales_contacts(self) -> list[tuple[str, str, str, str]]:
         """What telesales read: the contacts that are not removed, by customer id."""
@@ -99,12 +105,7 @@ class MemoryProjectionStore:
         ]
 
     def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:  # noqa: ARG002 - kept by SQL only
-        for reject in rejects:
-            _check_width("topic", reject.topic)
-            _check_width("reason", str(reject.reason))
-            self._state.rejects.setdefault(
-                (reject.topic, reject.partition, reject.offset), str(reject.reason)
-            )
+        record_rejects(self._state.rejects, rejects)
 
     def advance_offsets(
         self,
@@ -160,6 +161,4 @@ def _fields(row: ContactRow) -> Fields | None:
 
 
 def _check_width(column: str, value: str) -> None:
-    if len(value) > WIDTHS[column]:
-        # The column, never the value: a name or a phone is personal data.
-        raise StoreError(f"write failed: {column} is longer than {WIDTHS[column]} characters")
+    check_width(WIDTHS, column, value)

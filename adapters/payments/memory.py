@@ -14,13 +14,19 @@ from datetime import datetime
 from decimal import Decimal
 from functools import partial
 
-from adapters.stream.memory import MemoryDatabase, MemoryUnitOfWork
+from adapters.stream.memory import (
+    MemoryDatabase,
+    MemoryUnitOfWork,
+    Rejects,
+    check_width,
+    record_rejects,
+)
 from domain.payments.transactions import Decision, Outcome, Status
 from service.payments.ports import StoredOutcome, UnanswerableRecord
 from service.stream.errors import StoreError
 
 # The schema's widths, in characters (adapters/payments/migrations); amounts are numeric(12, 2).
-WIDTHS = {"id": 64, "account_id": 64, "error_message": 100, "topic": 249, "reason": 40}
+WIDTHS = {"id": 64, "account_id": 64, "error_message": 100}
 _LARGEST_AMOUNT = Decimal("9999999999.99")
 
 
@@ -38,7 +44,7 @@ class TransactionRow:
 @dataclass(slots=True)
 class PaymentState:
     transactions: dict[str, TransactionRow] = field(default_factory=dict)
-    rejects: dict[tuple[str, int, int], str] = field(default_factory=dict)  # position: reason
+    rejects: Rejects = field(default_factory=dict)
 
 
 class MemoryPaymentStore:
@@ -64,12 +70,7 @@ class MemoryPaymentStore:
         return stored
 
     def record_rejects(self, rejects: Sequence[UnanswerableRecord], now: datetime) -> None:  # noqa: ARG002 - kept by SQL only
-        for reject in rejects:
-            _check_width("topic", reject.topic)
-            _check_width("reason", str(reject.reason))
-            self._state.rejects.setdefault(
-                (reject.topic, reject.partition, reject.offset), str(reject.reason)
-            )
+        record_rejects(self._state.rejects, rejects)
 
 
 def memory_payment_units(
@@ -104,6 +105,4 @@ def _status(row: TransactionRow) -> Status:
 
 
 def _check_width(column: str, value: str) -> None:
-    if len(value) > WIDTHS[column]:
-        # The column, never the value.
-        raise StoreError(f"write failed: {column} is longer than {WIDTHS[column]} characters")
+    check_width(WIDTHS, column, value)

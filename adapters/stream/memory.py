@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Generic, Self, TypeVar
+
+from adapters.stream.dead_letters import RejectedAt
+from service.stream.errors import StoreError
 
 StateT = TypeVar("StateT")
 StoreT = TypeVar("StoreT")
@@ -60,3 +63,24 @@ class MemoryUnitOfWork(Generic[StateT, StoreT]):
     ) -> None:
         self._working = None
         self._database.lock.release()
+
+
+# Where a reject sits (topic, partition, offset), and its reason: the rejected_messages table.
+Rejects = dict[tuple[str, int, int], str]
+# The rejected_messages table's widths, in characters.
+REJECT_WIDTHS = {"topic": 249, "reason": 40}
+
+
+def record_rejects(recorded: Rejects, rejects: Iterable[RejectedAt]) -> None:
+    """Record each reject once: the first one recorded at a position is kept."""
+    for reject in rejects:
+        check_width(REJECT_WIDTHS, "topic", reject.topic)
+        check_width(REJECT_WIDTHS, "reason", str(reject.reason))
+        recorded.setdefault((reject.topic, reject.partition, reject.offset), str(reject.reason))
+
+
+def check_width(widths: Mapping[str, int], column: str, value: str) -> None:
+    """Refuse a value longer than its column, as a SQL engine does, naming the column only:
+    the value may be personal data."""
+    if len(value) > widths[column]:
+        raise StoreError(f"write failed: {column} is longer than {widths[column]} characters")

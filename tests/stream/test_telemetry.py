@@ -18,6 +18,7 @@ from adapters.engines.database import SqlBank2
 from adapters.stream.telemetry import BatchTelemetry, configure_from_environment
 from service.customers.projection import CustomerProjection
 from service.stream.records import StreamRecord
+from tests.support import metric_points
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 PERSONAL = ("Maria", "Souza", "98765", "123.456.789-09", "maria@example.com", "Rua")
@@ -54,17 +55,7 @@ def test_a_batch_is_measured_by_outcome_size_duration_and_lag(bank2: SqlBank2) -
         summary = projection.handle(records)
         telemetry.record(summary, [r.timestamp for r in records], 0.25, span, now=NOW)
 
-    data = reader.get_metrics_data()
-    assert data is not None
-    points: dict[str, list[tuple[dict[str, object], object]]] = {}
-    for resource in data.resource_metrics:
-        for scope in resource.scope_metrics:
-            for metric in scope.metrics:
-                for point in metric.data.data_points:
-                    value = getattr(point, "value", None)
-                    if value is None:
-                        value = (point.count, point.sum)  # type: ignore[union-attr]
-                    points.setdefault(metric.name, []).append((dict(point.attributes or {}), value))
+    points = metric_points(reader)
 
     events = {
         tuple(sorted(attrs.items())): value for attrs, value in points["telesales.customer_events"]

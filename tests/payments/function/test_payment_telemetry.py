@@ -27,24 +27,10 @@ from service.payments.processing import PaymentProcessing
 from service.payments.summary import PaymentBatch
 from tests.payments.cards import VISA
 from tests.payments.support import CVV, HOLDER, transaction
+from tests.support import metric_points
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 CARD_DATA = (VISA, VISA[-8:-4], CVV, HOLDER, "Joana")
-
-
-def _points(reader: InMemoryMetricReader) -> dict[str, list[tuple[dict[str, object], object]]]:
-    data = reader.get_metrics_data()
-    assert data is not None
-    points: dict[str, list[tuple[dict[str, object], object]]] = {}
-    for resource in data.resource_metrics:
-        for scope in resource.scope_metrics:
-            for metric in scope.metrics:
-                for point in metric.data.data_points:
-                    value = getattr(point, "value", None)
-                    if value is None:
-                        value = (point.count, point.sum)  # type: ignore[union-attr]
-                    points.setdefault(metric.name, []).append((dict(point.attributes or {}), value))
-    return points
 
 
 def test_a_payment_batch_is_counted_by_outcome_timed_and_traced(
@@ -81,7 +67,7 @@ def test_a_payment_batch_is_counted_by_outcome_timed_and_traced(
             kafka_batch(messages), handle, telemetry, logging.getLogger("telesales.payments")
         )
 
-    points = _points(reader)
+    points = metric_points(reader)
     counted = {tuple(sorted(a.items())): v for a, v in points["telesales.payments.transactions"]}
     assert counted == {
         (("outcome", "approved"),): 1,
