@@ -1,6 +1,15 @@
-"""The composition root: the one place that picks adapters and wires them into services."""
+"""The composition root: the one place that picks adapters and wires them into services.
+
+Each consumer is built on its function's first batch, from the app settings, then reused by the
+worker for every batch after it. The process-wide parts start once, whichever consumer comes
+first: telemetry export, and the garbage collector's freeze of the long-lived objects (after the
+first consumer is built, when nearly all of them exist). ``reset`` drops the built consumers, so
+that tools and tests can build them again from other settings or with a fixed clock.
+"""
 
 from __future__ import annotations
+
+from functools import cache
 
 from adapters.customers.formats import CustomerDecoder
 from adapters.customers.store import projection_units
@@ -8,17 +17,20 @@ from adapters.engines.urls import open_bank2
 from adapters.payments.format import decode_transaction_record
 from adapters.payments.store import payment_unit_of_work
 from adapters.settings import PaymentSettings, Settings
+from adapters.stream import telemetry
+from adapters.stream.garbage import freeze_long_lived_objects
 from service.customers.projection import CustomerProjection
 from service.payments.processing import PaymentProcessing
 from service.stream.clock import Clock, utc_now
 from service.stream.retries import RetryPolicy
 
-# Bounded so that an invocation with all its host-level retries (see function_app.py) stays well
-# inside the Kafka consumer's max.poll.interval.ms of 5 minutes: tests/stream/test_retry_budget.py
+# Bounded so that an invocation with all its host-level retries (see adapters/stream/bindings.py)
+# stays well inside the Kafka consumer's max.poll.interval.ms of 5 minutes:
+# tests/stream/test_retry_budget.py adds it up.
 BANK2_RETRY = RetryPolicy(attempts=4, first_delay_s=1.0, max_delay_s=10.0, budget_s=30.0)
 
 
-def build_customer_projection(settings: Settings) -> CustomerProjection:
+def build_customer_projection(settings: Settings, *, clock: Clock = utc_now) -> CustomerProjection:
     bank2 = open_bank2(settings.bank2_url, "BANK2_URL")
     return CustomerProjection(
         projection_units(bank2),
@@ -26,6 +38,7 @@ def build_customer_projection(settings: Settings) -> CustomerProjection:
         settings.consumer_group,
         retry=BANK2_RETRY,
         marker_retention=settings.removal_marker_retention,
+        clock=clock,
     )
 
 
@@ -37,3 +50,44 @@ def build_payment_processing(
     return PaymentProcessing(
         payment_unit_of_work(database), decode_transaction_record, retry=BANK2_RETRY, clock=clock
     )
+
+
+class _Built:
+    """The consumers built so far in this process, and the clock they are built with."""
+
+    clock: Clock = utc_now
+    customer_projection: CustomerProjection | None = None
+    payment_processing: PaymentProcessing | None = None
+
+
+def customer_projection() -> CustomerProjection:
+    """The customer projection, built on first use: settings read and Bank 2 opened once."""
+    if _Built.customer_projection is None:
+        _start_process()
+        built = build_customer_projection(Settings.from_environment(), clock=_Built.clock)
+        _Built.customer_projection = built
+        freeze_long_lived_objects()
+    return _Built.customer_projection
+
+
+def payment_processing() -> PaymentProcessing:
+    """The payment processor, built on first use, on its own connection to its database."""
+    if _Built.payment_processing is None:
+        _start_process()
+        built = build_payment_processing(PaymentSettings.from_environment(), clock=_Built.clock)
+        _Built.payment_processing = built
+        freeze_long_lived_objects()
+    return _Built.payment_processing
+
+
+def reset(*, clock: Clock = utc_now) -> None:
+    """Forget the built consumers: the next batch builds them again, with this clock."""
+    _Built.clock = clock
+    _Built.customer_projection = None
+    _Built.payment_processing = None
+
+
+@cache
+def _start_process() -> None:
+    """What the process needs once, whichever consumer starts first."""
+    telemetry.configure_from_environment()

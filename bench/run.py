@@ -224,11 +224,12 @@ def _add_summaries(summaries: list[Any], clock: _Clock, outcomes: dict[str, int]
 
 def _indexed_function() -> tuple[Callable[[Any], None], Any]:
     import function_app  # noqa: PLC0415 - after the settings, as the host does
+    from adapters import bootstrap  # noqa: PLC0415
     from demo.functions_host import quietly_indexed  # noqa: PLC0415
 
     function = quietly_indexed(function_app.app, "project_customers")
-    function_app.customer_projection.cache_clear()
-    return function, function_app.customer_projection()
+    bootstrap.reset()
+    return function, bootstrap.customer_projection()
 
 
 def _time_decoding(

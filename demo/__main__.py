@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from adapters import bootstrap
 from demo.functions_host import KafkaFunction, KafkaMessage, kafka_batch, quietly_indexed
 from demo.generator import CustomerEventGenerator
 
@@ -129,7 +130,7 @@ def _indexed_function() -> KafkaFunction:
     import function_app  # noqa: PLC0415 - imported once the settings are in place, as in the host
 
     function = quietly_indexed(function_app.app, "project_customers")
-    function_app.customer_projection.cache_clear()
+    bootstrap.reset()
     return function
 
 

@@ -35,6 +35,7 @@ from types import ModuleType
 from faker import Faker
 from tqdm import tqdm
 
+from adapters import bootstrap
 from demo.functions_host import KafkaMessage, kafka_batch, quietly_indexed
 
 TOPIC = "transactions"
@@ -368,7 +369,7 @@ def _indexed_function() -> Callable[..., None]:
     """
     function_app = _function_app()
     function = quietly_indexed(function_app.app, "process_transactions")
-    function_app.payment_processing.cache_clear()
+    bootstrap.reset()
     return typing.cast("Callable[..., None]", function)
 
 

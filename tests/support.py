@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic, Self, TypeVar
 
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+
 from adapters.engines.database import SqlBank2
 from service.stream.errors import TransientStoreError
 from service.stream.unit_of_work import UnitOfWork
@@ -102,3 +104,23 @@ class FlakyUnitOfWork(Generic[StoreT]):
 
     def commit(self) -> None:
         self.inner.commit()
+
+
+MetricPoints = dict[str, list[tuple[dict[str, object], object]]]
+
+
+def metric_points(reader: InMemoryMetricReader) -> MetricPoints:
+    """Every data point the reader holds, by metric name: (attributes, value), a histogram's
+    value as (count, sum)."""
+    data = reader.get_metrics_data()
+    assert data is not None
+    points: MetricPoints = {}
+    for resource in data.resource_metrics:
+        for scope in resource.scope_metrics:
+            for metric in scope.metrics:
+                for point in metric.data.data_points:
+                    value = getattr(point, "value", None)
+                    if value is None:
+                        value = (point.count, point.sum)  # type: ignore[union-attr]
+                    points.setdefault(metric.name, []).append((dict(point.attributes or {}), value))
+    return points

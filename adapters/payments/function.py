@@ -2,7 +2,10 @@
 
 Registered only where ``KAFKA_TRANSACTIONS_TOPIC`` is set, so a deployment without payments
 indexes and starts exactly as before; where it is, its results and dead-letter topics must be
-configured too, or the host refuses to start (README, "The payment processor").
+configured too, or the host refuses to start (docs/payments.md). The body runs the batch through
+the processor (``adapters.stream.batch_run``: span, metrics, one-line log), then publishes the
+answers and the dead letters (pointers, never a copy: a transaction message may hold a card
+number and CVV).
 """
 
 from __future__ import annotations
@@ -13,27 +16,31 @@ from functools import cache
 
 import azure.functions as func
 
-from adapters.bootstrap import build_payment_processing
+from adapters import bootstrap
 from adapters.payments.results import results_payload
-from adapters.settings import PaymentSettings
-from adapters.stream import telemetry
-from adapters.stream.batches import stream_records
+from adapters.stream.batch_run import run_batch
+from adapters.stream.batches import iter_stream_records, stream_records_at
 from adapters.stream.bindings import BATCH_RETRY, KafkaBindings
 from adapters.stream.dead_letters import dead_letter_payload
-from adapters.stream.garbage import freeze_long_lived_objects
-from service.payments.processing import PaymentProcessing
+from adapters.stream.telemetry import BatchMetrics, BatchTelemetry
+from service.payments.summary import PaymentBatch
 
 FUNCTION_NAME = "process_transactions"
+METRICS = BatchMetrics(
+    namespace="telesales.payments",
+    events="telesales.payments.transactions",
+    span="process transaction batch",
+)
 logger = logging.getLogger("telesales.payments")
 
 
 @cache
-def payment_processing() -> PaymentProcessing:
-    """Built on the first batch, then reused: its own connection to its database."""
-    telemetry.configure_from_environment()
-    processing = build_payment_processing(PaymentSettings.from_environment())
-    freeze_long_lived_objects()
-    return processing
+def _telemetry() -> BatchTelemetry:
+    return BatchTelemetry(METRICS)
+
+
+def _process(events: typing.Sequence[func.KafkaEvent]) -> PaymentBatch:
+    return bootstrap.payment_processing().handle(list(iter_stream_records(events)))
 
 
 def process_transaction_batch(
@@ -41,23 +48,25 @@ def process_transaction_batch(
     results: func.Out[str],
     dead_letters: func.Out[str],
 ) -> None:
-    records = stream_records(events)
-    batch = payment_processing().handle(records)
-    logger.info(batch.log_line(), extra=batch.as_fields())
+    batch = run_batch(events, _process, _telemetry(), logger)
     answers = results_payload(batch.results)
     if answers is not None:
         results.set(answers)
-    letters = dead_letter_payload(records, batch.rejects)
-    if letters is not None:
-        dead_letters.set(letters)
+    if batch.rejects:
+        positions = {(r.topic, r.partition, r.offset) for r in batch.rejects}
+        records = stream_records_at(events, positions, with_values=False)
+        letters = dead_letter_payload(records, batch.rejects)
+        if letters is not None:
+            dead_letters.set(letters)
 
 
-def register(app: func.FunctionApp, kafka: KafkaBindings) -> None:
-    """Add ``process_transactions`` to the app, with its results and dead-letter outputs."""
+def blueprint(kafka: KafkaBindings) -> func.Blueprint:
+    """``process_transactions``, with its results and dead-letter outputs."""
+    functions = func.Blueprint()  # type: ignore[no-untyped-call]  # unannotated in the library
 
-    @app.function_name(FUNCTION_NAME)
-    @app.retry(**BATCH_RETRY)
-    @app.kafka_trigger(
+    @functions.function_name(FUNCTION_NAME)
+    @functions.retry(**BATCH_RETRY)
+    @functions.kafka_trigger(
         arg_name="events",
         topic="%KAFKA_TRANSACTIONS_TOPIC%",
         consumer_group="%KAFKA_PAYMENTS_CONSUMER_GROUP%",
@@ -65,10 +74,10 @@ def register(app: func.FunctionApp, kafka: KafkaBindings) -> None:
         data_type="string",
         **kafka.connection(),
     )
-    @app.kafka_output(
+    @functions.kafka_output(
         arg_name="results", topic="%KAFKA_TRANSACTION_RESULTS_TOPIC%", **kafka.connection()
     )
-    @app.kafka_output(
+    @functions.kafka_output(
         arg_name="dead_letters",
         topic="%KAFKA_PAYMENTS_DEAD_LETTER_TOPIC%",
         **kafka.connection(),
@@ -79,3 +88,5 @@ def register(app: func.FunctionApp, kafka: KafkaBindings) -> None:
         dead_letters: func.Out[str],
     ) -> None:
         process_transaction_batch(events, results, dead_letters)
+
+    return functions

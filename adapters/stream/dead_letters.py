@@ -29,7 +29,7 @@ from typing import Protocol
 
 import orjson
 
-from service.stream.records import StreamRecord
+from service.stream.records import Positioned, StreamRecord
 
 REASON_HEADER = "x-reject-reason"
 SOURCE_TOPIC_HEADER = "x-source-topic"
@@ -44,15 +44,9 @@ class DeadLetterValue(StrEnum):
     ORIGINAL = "original"  # the original value, unchanged, so that it can be re-driven
 
 
-class RejectedAt(Protocol):
-    """Where a refused message sits and why: both consumers' reject records have this shape."""
+class RejectedAt(Positioned, Protocol):
+    """Where a refused message sits and why: every consumer's reject records have this shape."""
 
-    @property
-    def topic(self) -> str: ...
-    @property
-    def partition(self) -> int: ...
-    @property
-    def offset(self) -> int: ...
     @property
     def reason(self) -> str: ...
 

@@ -10,7 +10,7 @@ stored with the rows make the redelivery harmless.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,12 +29,12 @@ from domain.customers.reasons import RejectReason
 from service.customers.ports import ProjectionStore, RejectedRecord
 from service.customers.summary import BatchSummary
 from service.stream.clock import Clock, utc_now
-from service.stream.records import Partition, StreamRecord, Tombstone
+from service.stream.delivery import Delivery, sort_by_offsets
+from service.stream.records import Decoder, StreamRecord, Tombstone
 from service.stream.retries import RetryPolicy
 from service.stream.unit_of_work import UnitOfWorkFactory
 
 Decoded = CustomerChange | Rejection | Tombstone
-Decoder = Callable[[StreamRecord], Decoded]
 
 
 @dataclass(slots=True)  # not frozen: one is built per event, and frozen fields cost more to set
@@ -53,7 +53,7 @@ class CustomerProjection:
     def __init__(  # noqa: PLR0913 - the composition root passes each collaborator explicitly
         self,
         unit_of_work: UnitOfWorkFactory[ProjectionStore],
-        decode: Decoder,
+        decode: Decoder[Decoded],
         consumer_group: str,
         *,
         retry: RetryPolicy | None = None,
@@ -90,7 +90,7 @@ class CustomerProjection:
         summary = BatchSummary(events=len(projected))
         now = self._clock()
         with self._unit_of_work() as uow:
-            delivery = _sort_by_offsets(projected, uow.store.applied_offsets(self._consumer_group))
+            delivery = sort_by_offsets(projected, uow.store.applied_offsets(self._consumer_group))
             fresh = delivery.fresh
             summary.duplicates = len(projected) - len(fresh)
 
@@ -160,7 +160,9 @@ class CustomerProjection:
         return self._last_purge is None or now - self._last_purge >= self._purge_interval
 
 
-def _replayed_rejects(store: ProjectionStore, delivery: _Delivery) -> list[RejectedRecord]:
+def _replayed_rejects(
+    store: ProjectionStore, delivery: Delivery[_Projected]
+) -> list[RejectedRecord]:
     """The rejects an earlier delivery of these records recorded: their dead letters are
     published again, at least once, since that delivery may have failed after its commit."""
     if not delivery.replayed:
@@ -192,58 +194,3 @@ def _count_writes(
             summary.withdrawn += 1
         else:
             summary.removed += 1
-
-
-@dataclass(frozen=True, slots=True)
-class _Delivery:
-    fresh: list[_Projected]  # records not applied yet, each once, in delivery order
-    spans: dict[Partition, tuple[int, int]]  # first and last offset delivered, per partition
-    advanced: dict[Partition, int]  # the last fresh offset, per partition that has one
-    # Records an earlier delivery applied: their positions, and the span of their offsets per
-    # partition, where that delivery's rejects are to be found again.
-    replayed: set[tuple[str, int, int]]
-    replayed_spans: dict[Partition, tuple[int, int]]
-
-
-def _sort_by_offsets(projected: Sequence[_Projected], applied: dict[Partition, int]) -> _Delivery:
-    """Drop records at or below their partition's stored offset, and repeats within the batch.
-
-    One pass, with plain tuples and lists as keys and spans: this runs for every record, and a
-    ``Partition`` or a new span tuple per record costs more than the rest of the loop.
-    """
-    last_applied = {(p.topic, p.partition): offset for p, offset in applied.items()}
-    spans: dict[tuple[str, int], list[int]] = {}
-    newest_fresh: dict[tuple[str, int], int] = {}
-    seen: set[tuple[str, int, int]] = set()
-    replayed: set[tuple[str, int, int]] = set()
-    fresh: list[_Projected] = []
-    for item in projected:
-        stream, offset = (item.topic, item.partition), item.offset
-        span = spans.get(stream)
-        if span is None:
-            spans[stream] = [offset, offset]
-        elif offset > span[1]:
-            span[1] = offset
-        elif offset < span[0]:
-            span[0] = offset
-        position = (*stream, offset)
-        if offset <= last_applied.get(stream, -1):
-            replayed.add(position)
-            continue
-        if position in seen:
-            continue
-        seen.add(position)
-        fresh.append(item)
-        if offset > newest_fresh.get(stream, -1):
-            newest_fresh[stream] = offset
-    replayed_spans: dict[Partition, tuple[int, int]] = {}
-    for topic, partition, offset in replayed:
-        first, last = replayed_spans.get(Partition(topic, partition), (offset, offset))
-        replayed_spans[Partition(topic, partition)] = (min(first, offset), max(last, offset))
-    return _Delivery(
-        fresh,
-        {Partition(*stream): (first, last) for stream, (first, last) in spans.items()},
-        {Partition(*stream): last for stream, last in newest_fresh.items()},
-        replayed,
-        replayed_spans,
-    )

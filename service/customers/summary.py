@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from domain.customers.reasons import RejectReason
 from service.customers.ports import RejectedRecord
 from service.stream.records import Partition
 from service.stream.spans import spans_text
+
+_OUTCOMES = ("upserted", "removed", "withdrawn", "stale", "superseded", "duplicates", "skipped")
 
 
 @dataclass(slots=True)
@@ -31,8 +34,21 @@ class BatchSummary:
     write_seconds: float = 0.0  # in Bank 2, retries included
 
     @property
+    def size(self) -> int:
+        return self.events
+
+    @property
     def rejected_total(self) -> int:
         return sum(self.rejected.values())
+
+    def outcome_counts(self) -> Iterator[tuple[dict[str, str], int]]:
+        """Each non-zero count by outcome, rejects by reason: for metrics."""
+        for outcome in _OUTCOMES:
+            count: int = getattr(self, outcome)
+            if count:
+                yield {"outcome": outcome}, count
+        for reason, count in self.rejected.items():
+            yield {"outcome": "rejected", "reason": str(reason)}, count
 
     def as_fields(self) -> dict[str, int | str]:
         """Flat fields for structured logs and telemetry dimensions."""

@@ -14,7 +14,7 @@ batch, and the same answers are published again: consumers deduplicate by transa
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 
 from domain.payments.transactions import (
@@ -28,12 +28,11 @@ from service.payments.ports import PaymentUnitOfWorkFactory, StoredOutcome, Unan
 from service.payments.summary import PaymentBatch
 from service.stream.clock import Clock, utc_now
 from service.stream.errors import StoreError
-from service.stream.records import StreamRecord, Tombstone
+from service.stream.records import Decoder, StreamRecord, Tombstone
 from service.stream.retries import RetryPolicy
 from service.stream.spans import offset_spans
 
 Decoded = Transaction | Unanswerable | Tombstone
-TransactionDecoder = Callable[[StreamRecord], Decoded]
 
 # Card expiry is judged on the calendar date in Brasília, the gateway's (and its issuers') time:
 # UTC-3 all year, as Brazil has had no daylight saving time since 2019.
@@ -46,7 +45,7 @@ class PaymentProcessing:
     def __init__(
         self,
         unit_of_work: PaymentUnitOfWorkFactory,
-        decode: TransactionDecoder,
+        decode: Decoder[Decoded],
         *,
         retry: RetryPolicy | None = None,
         clock: Clock = utc_now,

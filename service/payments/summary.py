@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from domain.payments.messages import ErrorMessage, PaymentRejectReason
@@ -31,8 +32,23 @@ class PaymentBatch:
     write_seconds: float = 0.0  # in the payments database, retries included
 
     @property
+    def size(self) -> int:
+        return self.messages
+
+    @property
     def rejected_total(self) -> int:
         return sum(self.rejected.values())
+
+    def outcome_counts(self) -> Iterator[tuple[dict[str, str], int]]:
+        """Each non-zero count by outcome, refusals by reason: for metrics."""
+        for outcome in ("approved", "republished", "duplicates", "skipped"):
+            count: int = getattr(self, outcome)
+            if count:
+                yield {"outcome": outcome}, count
+        for message, count in self.rejected.items():
+            yield {"outcome": "rejected", "reason": message.name.lower()}, count
+        for reason, count in self.unanswerable.items():
+            yield {"outcome": "unanswerable", "reason": str(reason)}, count
 
     @property
     def unanswerable_total(self) -> int:

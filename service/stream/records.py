@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -12,6 +14,17 @@ class Partition:
 
     topic: str
     partition: int
+
+
+class Positioned(Protocol):
+    """Anything that knows where it sits in the stream: a record, a reject, a dead letter."""
+
+    @property
+    def topic(self) -> str: ...
+    @property
+    def partition(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +46,9 @@ class StreamRecord:
 @dataclass(frozen=True, slots=True)
 class Tombstone:
     """A record with no value: acknowledged and skipped."""
+
+
+DecodedT = TypeVar("DecodedT")
+# A consumer's message format: one record in, what it means (or why it cannot be read) out.
+# Never raises on bad input: a malformed message is a value, so the batch goes on.
+Decoder = Callable[[StreamRecord], DecodedT]

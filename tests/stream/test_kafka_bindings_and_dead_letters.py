@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import function_app
+from adapters import bootstrap
 from adapters.settings import SettingsError
 from adapters.stream.bindings import KafkaBindings
 from demo.functions_host import KafkaMessage, indexed_functions, kafka_batch
@@ -45,7 +46,7 @@ def reindex(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     yield monkeypatch
     monkeypatch.undo()
     importlib.reload(function_app)
-    function_app.customer_projection.cache_clear()
+    bootstrap.reset()
 
 
 def test_confluent_cloud_style_sasl_ssl_plain_passes_credentials_as_settings(
@@ -130,7 +131,7 @@ def dead_letters_of_a_batch(
     for name, value in settings.items():
         reindex.setenv(name, value)
     module = importlib.reload(function_app)
-    module.customer_projection.cache_clear()  # built from these settings on the first batch
+    bootstrap.reset()  # built from these settings on the first batch
     (output,) = [b for b in bindings_of(module) if b["direction"] == "OUT"]
     assert output["type"] == "kafka"
     assert output["topic"] == "%KAFKA_DEAD_LETTER_TOPIC%"

@@ -12,11 +12,13 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from adapters.customers.formats import decode_customer_record
+from adapters.customers.function import METRICS
 from adapters.customers.store import projection_units
 from adapters.engines.database import SqlBank2
-from adapters.stream.telemetry import CustomerBatchTelemetry, configure_from_environment
+from adapters.stream.telemetry import BatchTelemetry, configure_from_environment
 from service.customers.projection import CustomerProjection
 from service.stream.records import StreamRecord
+from tests.support import metric_points
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 PERSONAL = ("Maria", "Souza", "98765", "123.456.789-09", "maria@example.com", "Rua")
@@ -45,7 +47,7 @@ def test_a_batch_is_measured_by_outcome_size_duration_and_lag(bank2: SqlBank2) -
     spans = InMemorySpanExporter()
     tracer_provider = TracerProvider()
     tracer_provider.add_span_processor(SimpleSpanProcessor(spans))
-    telemetry = CustomerBatchTelemetry(MeterProvider(metric_readers=[reader]), tracer_provider)
+    telemetry = BatchTelemetry(METRICS, MeterProvider(metric_readers=[reader]), tracer_provider)
     projection = CustomerProjection(projection_units(bank2), decode_customer_record, "g")
 
     records = _batch()
@@ -53,17 +55,7 @@ def test_a_batch_is_measured_by_outcome_size_duration_and_lag(bank2: SqlBank2) -
         summary = projection.handle(records)
         telemetry.record(summary, [r.timestamp for r in records], 0.25, span, now=NOW)
 
-    data = reader.get_metrics_data()
-    assert data is not None
-    points: dict[str, list[tuple[dict[str, object], object]]] = {}
-    for resource in data.resource_metrics:
-        for scope in resource.scope_metrics:
-            for metric in scope.metrics:
-                for point in metric.data.data_points:
-                    value = getattr(point, "value", None)
-                    if value is None:
-                        value = (point.count, point.sum)  # type: ignore[union-attr]
-                    points.setdefault(metric.name, []).append((dict(point.attributes or {}), value))
+    points = metric_points(reader)
 
     events = {
         tuple(sorted(attrs.items())): value for attrs, value in points["telesales.customer_events"]

@@ -17,6 +17,7 @@ import azure.functions as func
 import pytest
 
 import function_app
+from adapters import bootstrap
 from demo.functions_host import KafkaMessage, indexed_functions, kafka_batch
 
 SIZE = 1_000_000  # just under the 1 MiB limit: each one is parsed, then rejected
@@ -61,7 +62,7 @@ def test_the_function_s_memory_does_not_grow_with_the_batch_s_bytes(
         # Every message here is rejected: a pointer each, built without its bytes.
         monkeypatch.setenv("KAFKA_DEAD_LETTER_TOPIC", "customers-dead-letters")
     module = importlib.reload(function_app)
-    module.customer_projection.cache_clear()
+    bootstrap.reset()
     (function,) = indexed_functions(module.app)
     user_function = function.get_user_function()
 
@@ -79,7 +80,7 @@ def test_the_function_s_memory_does_not_grow_with_the_batch_s_bytes(
     finally:
         monkeypatch.undo()
         importlib.reload(function_app)
-        function_app.customer_projection.cache_clear()
+        bootstrap.reset()
 
     # Holding each record's bytes until the batch ended cost about 1.1 MB per message here;
     # released once decoded, 24 more messages cost next to nothing.

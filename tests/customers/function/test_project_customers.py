@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import function_app
+from adapters import bootstrap
 from adapters.settings import SettingsError
 from demo.functions_host import KafkaMessage, indexed_functions, kafka_batch, user_function
 from service.stream.errors import StoreError
@@ -57,9 +58,9 @@ def message(offset: int, value: object, key: bytes | None = None) -> KafkaMessag
 def run(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> Iterator[None]:
     monkeypatch.setenv("BANK2_URL", sqlite_url)
     monkeypatch.setenv("KAFKA_CONSUMER_GROUP", "telesales")
-    function_app.customer_projection.cache_clear()
+    bootstrap.reset()
     yield
-    function_app.customer_projection.cache_clear()
+    bootstrap.reset()
 
 
 def call(*messages: KafkaMessage) -> None:
@@ -188,6 +189,6 @@ def test_a_bank2_that_cannot_be_reached_fails_the_invocation(
 def test_missing_settings_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BANK2_URL", raising=False)
     monkeypatch.delenv("KAFKA_CONSUMER_GROUP", raising=False)
-    function_app.customer_projection.cache_clear()
+    bootstrap.reset()
     with pytest.raises(SettingsError, match="BANK2_URL, KAFKA_CONSUMER_GROUP"):
         call(message(0, OURS))

@@ -36,6 +36,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import function_app
+from adapters import bootstrap
 from adapters.customers.formats import CustomerDecoder
 from demo.functions_host import KafkaMessage, indexed_functions, kafka_batch
 from domain.customers.changes import CustomerChange, project
@@ -166,7 +167,7 @@ def customer_function(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]
         env.setenv("KAFKA_CONSUMER_GROUP", "telesales")
         env.setenv("KAFKA_DEAD_LETTER_TOPIC", "customers-dead-letters")
         module = importlib.reload(function_app)
-        module.customer_projection.cache_clear()
+        bootstrap.reset()
         (function,) = indexed_functions(module.app)
         # The v1 format's reference model is imported on the first event it must judge (about
         # 100 ms, once per worker): not a cost of any one message.
@@ -178,7 +179,7 @@ def customer_function(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]
         )
         yield run, bank2
     importlib.reload(function_app)
-    function_app.customer_projection.cache_clear()
+    bootstrap.reset()
 
 
 class _Out:

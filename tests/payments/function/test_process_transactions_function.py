@@ -14,14 +14,13 @@ import sqlite3
 import typing
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from functools import cache
 from types import ModuleType
 
 import pytest
 
 import function_app
+from adapters import bootstrap
 from adapters.bootstrap import build_payment_processing
-from adapters.payments import function as payments
 from adapters.settings import PaymentSettings, SettingsError
 from demo.functions_host import KafkaMessage, indexed_functions, kafka_batch, user_function
 from demo.payments import CapturedOut
@@ -43,20 +42,17 @@ def payments_app(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> Iterator[M
     for name, value in PAYMENT_SETTINGS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("PAYMENTS_DB_URL", sqlite_url)
-    payments.payment_processing.cache_clear()  # built from these settings on the first batch
+    bootstrap.reset()  # built from these settings on the first batch
     yield importlib.reload(function_app)
     monkeypatch.undo()
     importlib.reload(function_app)  # as every other test expects it
-    payments.payment_processing.cache_clear()
+    bootstrap.reset()
 
 
 @pytest.fixture
-def on_november_22nd(payments_app: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+def on_november_22nd(payments_app: ModuleType) -> None:
     """The composition root's processor, with its clock fixed at WHEN."""
-    built = cache(
-        lambda: build_payment_processing(PaymentSettings.from_environment(), clock=lambda: WHEN)
-    )
-    monkeypatch.setattr(payments, "payment_processing", built)
+    bootstrap.reset(clock=lambda: WHEN)
 
 
 def message(offset: int, value: object, partition: int = 0) -> KafkaMessage:

@@ -1,0 +1,164 @@
+"""The customer projection's store in memory: the reference its contract suite states.
+
+It behaves as the SQL stores do (``adapters/customers/store.py`` and the migrations): a change
+is written only when its version key is newer than what is held, of one customer's changes in a
+write the newest wins (the first on a tie), a removal leaves a marker without personal data,
+offsets never move back, a reject is recorded once, and a value the schema would refuse (too
+long, a region outside the five) fails the write with a ``StoreError`` that names the column,
+never the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+
+from adapters.stream.memory import (
+    MemoryDatabase,
+    MemoryUnitOfWork,
+    Rejects,
+    check_width,
+    record_rejects,
+)
+from domain.customers.changes import Contact, ContactChange
+from domain.customers.merging import Fields, HeldContact
+from domain.customers.regions import Region
+from service.customers.ports import RejectedRecord
+from service.stream.errors import StoreError
+from service.stream.records import Partition
+
+# The schema's widths, in characters (adapters/customers/migrations).
+WIDTHS = {"customer_id": 128, "name": 120, "phone": 16}
+_REGIONS = frozenset(region.value for region in Region)
+
+
+@dataclass(slots=True)
+class ContactRow:
+    """A customer's row: a contact, or a removal marker (``removed_at`` set, no personal data)."""
+
+    version: str
+    name: str | None
+    phone: str | None
+    region: str | None
+    region_from_state: bool | None
+    removed_at: datetime | None
+    updated_at: datetime
+
+
+@dataclass(slots=True)
+class ProjectionState:
+    contacts: dict[str, ContactRow] = field(default_factory=dict)
+    offsets: dict[tuple[str, str, int], int] = field(default_factory=dict)  # group, topic, p
+    rejects: Rejects = field(default_factory=dict)
+
+    def telesales_contacts(self) -> list[tuple[str, str, str, str]]:
+        """What telesales read: the contacts that are not removed, by customer id."""
+        return [
+            (customer_id, str(row.name), str(row.phone), str(row.region))
+            for customer_id, row in sorted(self.contacts.items())
+            if row.removed_at is None
+        ]
+
+
+class MemoryProjectionStore:
+    """``ProjectionStore`` on a unit of work's working copy."""
+
+    def __init__(self, state: ProjectionState) -> None:
+        self._state = state
+
+    def applied_offsets(self, consumer_group: str) -> dict[Partition, int]:
+        return {
+            Partition(topic, partition): offset
+            for (group, topic, partition), offset in self._state.offsets.items()
+            if group == consumer_group
+        }
+
+    def held_contacts(self, customer_ids: Sequence[str]) -> dict[str, HeldContact]:
+        held = {}
+        for customer_id in customer_ids:
+            row = self._state.contacts.get(customer_id)
+            if row is not None:
+                held[customer_id] = HeldContact(row.version, _fields(row))
+        return held
+
+    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:
+        newest: dict[str, ContactChange] = {}
+        for change in changes:
+            kept = newest.get(change.customer_id)
+            if kept is None or change.version.key > kept.version.key:
+                newest[change.customer_id] = change
+        written = set()
+        for customer_id, change in newest.items():
+            held = self._state.contacts.get(customer_id)
+            if held is None or change.version.key > held.version:
+                self._state.contacts[customer_id] = _row(change, now)
+                written.add(customer_id)
+        return written
+
+    def rejects_between(self, spans: Mapping[Partition, tuple[int, int]]) -> list[RejectedRecord]:
+        return [
+            RejectedRecord(topic, partition, offset, reason)
+            for (topic, partition, offset), reason in self._state.rejects.items()
+            if (span := spans.get(Partition(topic, partition))) and span[0] <= offset <= span[1]
+        ]
+
+    def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:  # noqa: ARG002 - kept by SQL only
+        record_rejects(self._state.rejects, rejects)
+
+    def advance_offsets(
+        self,
+        consumer_group: str,
+        offsets: Mapping[Partition, int],
+        now: datetime,  # noqa: ARG002 - kept by SQL only
+    ) -> None:
+        for p, offset in offsets.items():
+            key = (consumer_group, p.topic, p.partition)
+            self._state.offsets[key] = max(offset, self._state.offsets.get(key, offset))
+
+    def purge_removal_markers(self, removed_before: datetime) -> int:
+        purged = [
+            customer_id
+            for customer_id, row in self._state.contacts.items()
+            if row.removed_at is not None and row.removed_at < removed_before
+        ]
+        for customer_id in purged:
+            del self._state.contacts[customer_id]
+        return len(purged)
+
+
+def memory_projection_units(
+    database: MemoryDatabase[ProjectionState],
+) -> Callable[[], MemoryUnitOfWork[ProjectionState, MemoryProjectionStore]]:
+    """The customer projection's unit-of-work factory on an in-memory database."""
+    return partial(MemoryUnitOfWork, database, MemoryProjectionStore)
+
+
+def _row(change: ContactChange, now: datetime) -> ContactRow:
+    _check_width("customer_id", change.customer_id)
+    if not isinstance(change, Contact):
+        return ContactRow(change.version.key, None, None, None, None, now, now)
+    _check_width("name", change.name)
+    _check_width("phone", change.phone)
+    if str(change.region) not in _REGIONS:
+        raise StoreError("write_contacts failed: region is not one of the five regions")
+    return ContactRow(
+        change.version.key,
+        change.name,
+        change.phone,
+        str(change.region),
+        change.region_from_state,
+        None,
+        now,
+    )
+
+
+def _fields(row: ContactRow) -> Fields | None:
+    if row.removed_at is not None or row.name is None:
+        return None
+    return Fields(row.name, str(row.phone), Region(str(row.region)), row.region_from_state)
+
+
+def _check_width(column: str, value: str) -> None:
+    check_width(WIDTHS, column, value)
