@@ -30,7 +30,7 @@ APP_SETTINGS: dict[str, bool] = {
     "BANK2_REMOVAL_MARKER_RETENTION_DAYS": False,
     # The Debezium connector's unavailable.value.placeholder, when it is not the default.
     "DEBEZIUM_UNAVAILABLE_VALUE_PLACEHOLDER": False,
-    # The payment processor (README, "The payment processor"): a second function, registered when
+    # The payment processor (docs/payments.md): a second function, registered when
     # KAFKA_TRANSACTIONS_TOPIC is set; it then needs the three binding settings after it.
     "KAFKA_TRANSACTIONS_TOPIC": False,
     "KAFKA_TRANSACTION_RESULTS_TOPIC": False,
@@ -63,7 +63,9 @@ class Settings:
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         missing = [name for name in ("BANK2_URL", "KAFKA_CONSUMER_GROUP") if not environ.get(name)]
         if missing:
-            raise SettingsError(f"missing app settings: {', '.join(missing)} (see README)")
+            raise SettingsError(
+                f"missing app settings: {', '.join(missing)} (see docs/settings.md)"
+            )
         return cls(
             bank2_url=environ["BANK2_URL"],
             consumer_group=environ["KAFKA_CONSUMER_GROUP"],
@@ -108,4 +110,6 @@ class PaymentSettings:
             url = environ.get(setting, "").strip()
             if url:
                 return cls(database_url=url, database_setting=setting)
-        raise SettingsError("missing app settings: PAYMENTS_DB_URL or BANK2_URL (see README)")
+        raise SettingsError(
+            "missing app settings: PAYMENTS_DB_URL or BANK2_URL (see docs/settings.md)"
+        )

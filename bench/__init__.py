@@ -1,4 +1,4 @@
-"""The benchmark: ``python -m bench`` (see README, "Performance", and docs/capacity.md).
+"""The benchmark: ``python -m bench`` (see docs/performance.md and docs/capacity.md).
 
 Realistic events from the demo's generator go through the real code path (the host's batch
 decoded by ``KafkaTriggerConverter``, ``function_app``'s function, the service, the Bank 2

@@ -4,7 +4,7 @@
     python -m bench --quick    # under a minute
     python -m bench --help     # every count can be set
 
-See README ("Performance") for what is measured and docs/capacity.md for what the figures mean.
+See docs/performance.md for what is measured and docs/capacity.md for what the figures mean.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from adapters import bootstrap
+from demo.cli import database_file, positive_int
 from demo.functions_host import KafkaFunction, KafkaMessage, kafka_batch, quietly_indexed
 from demo.generator import CustomerEventGenerator
 
@@ -48,13 +49,16 @@ class _BatchTotals(logging.Handler):
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="./dev demo", description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=20_000, help="messages to publish")
-    parser.add_argument("--customers", type=int, default=2_000, help="distinct customers")
-    parser.add_argument("--batch-size", type=int, default=500, help="messages per batch")
-    parser.add_argument("--partitions", type=int, default=4, help="topic partitions")
+    parser.add_argument("--events", type=positive_int, default=20_000, help="messages to publish")
+    parser.add_argument("--customers", type=positive_int, default=2_000, help="distinct customers")
+    parser.add_argument("--batch-size", type=positive_int, default=500, help="messages per batch")
+    parser.add_argument("--partitions", type=positive_int, default=4, help="topic partitions")
     parser.add_argument("--seed", type=int, default=7, help="random seed (same seed, same run)")
     parser.add_argument(
-        "--bank2", type=Path, default=Path("demo-output/bank2.db"), help="SQLite file, recreated"
+        "--bank2",
+        type=database_file,
+        default=Path("demo-output/bank2.db"),
+        help="SQLite file, recreated",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser.parse_args(argv)

@@ -8,6 +8,10 @@ its partition (the customer id hashed over the topic's partitions), so a custome
 in order on one partition, as Debezium and a keyed producer deliver them. The topic must exist
 (``compose.yaml`` creates it); its partition count is read from the broker.
 
+When the broker cannot be reached, the producer says so in one line (with librdkafka's last
+error) and exits with status 2 after ``--connect-timeout`` seconds; librdkafka's own log lines go
+to the ``demo.producer.librdkafka`` logger, which prints nothing unless configured.
+
 Extra librdkafka properties go in ``-X name=value`` (for a SASL broker, e.g.
 ``-X security.protocol=SASL_SSL -X sasl.mechanism=PLAIN -X sasl.username=... ``); their values are
 never printed. Ctrl-C stops publishing, waits for the messages already sent, and reports.
@@ -16,6 +20,7 @@ never printed. Ctrl-C stops publishing, waits for the messages already sent, and
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 import threading
@@ -94,6 +99,47 @@ def stop_on_signals() -> Iterator[StopFlag]:
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
+
+
+LIBRDKAFKA_LOG = logging.getLogger("demo.producer.librdkafka")
+LIBRDKAFKA_LOG.addHandler(logging.NullHandler())
+LIBRDKAFKA_LOG.propagate = False  # librdkafka repeats each connection failure many times a second
+
+
+class BrokerErrors:
+    """librdkafka's ``error_cb``: keeps the last error, says once that the broker is gone.
+
+    librdkafka retries on its own; the callback only reports. Before the first message nothing is
+    printed (``main`` prints one line if the broker cannot be reached at all); while publishing,
+    one status line tells that the broker was lost and librdkafka keeps retrying quietly.
+    """
+
+    def __init__(self, brokers: str) -> None:
+        self.brokers = brokers
+        self.last: str | None = None
+        self.publishing = False
+        self._reported = False
+
+    def __call__(self, error: KafkaError) -> None:
+        if error.code() != KafkaError._ALL_BROKERS_DOWN:  # noqa: SLF001 - librdkafka's own name
+            self.last = error.str()
+            return
+        if self.publishing and not self._reported:
+            self._reported = True
+            print(
+                f"broker unreachable at {self.brokers}; retrying quietly "
+                "(Ctrl-C stops and reports what was delivered)",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def unreachable(self, timeout: float) -> str:
+        last = f" (last error: {self.last})" if self.last else ""
+        return (
+            f"broker unreachable at {self.brokers}: no answer within {timeout:g} s{last}. "
+            "Start it (docker compose up -d --wait starts the local one) or give its address "
+            "with --brokers host:port."
+        )
 
 
 class TopicError(RuntimeError):
@@ -175,6 +221,12 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="spread customers over this many partitions (default: all of the topic's)",
     )
     parser.add_argument(
+        "--connect-timeout",
+        type=float,
+        default=10.0,
+        help="seconds to wait for the broker before giving up",
+    )
+    parser.add_argument(
         "--flush-timeout", type=float, default=30.0, help="seconds to wait for the last acks"
     )
     parser.add_argument(
@@ -186,6 +238,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="extra librdkafka producer property (repeatable)",
     )
     args = parser.parse_args(argv)
+    if args.connect_timeout <= 0 or args.flush_timeout < 0:
+        parser.error("--connect-timeout must be positive, --flush-timeout not negative")
     if args.events < 0 or args.rate < 0 or args.customers < 1:
         parser.error("--events and --rate must not be negative, --customers must be positive")
     if args.partitions is not None and args.partitions < 1:
@@ -196,14 +250,16 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def _config(args: argparse.Namespace) -> dict[str, str | int | bool]:
-    config: dict[str, str | int | bool] = {
+def _config(args: argparse.Namespace, errors: BrokerErrors) -> dict[str, object]:
+    config: dict[str, object] = {
         "bootstrap.servers": args.brokers,
         "client.id": "telesales-demo-producer",
         # Idempotence keeps each partition's order and writes each message once, even when
         # librdkafka retries: the consumer relies on per-partition order for legacy messages.
         "enable.idempotence": True,
         "linger.ms": 20,
+        "logger": LIBRDKAFKA_LOG,
+        "error_cb": errors,
     }
     for item in args.properties:
         name, _, value = item.partition("=")
@@ -213,17 +269,21 @@ def _config(args: argparse.Namespace) -> dict[str, str | int | bool]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
+    errors = BrokerErrors(args.brokers)
     try:
-        producer = Producer(_config(args))
+        producer = Producer(_config(args, errors))
     except KafkaException as error:
         # librdkafka names the property it refuses (and quotes a malformed enum or number; the
         # free-text credential properties are never refused, so no secret is printed).
         print(f"producer configuration refused: {_reason(error)}", file=sys.stderr)
         return 2
     try:
-        available = topic_partitions(producer, args.topic, timeout=args.flush_timeout)
+        available = topic_partitions(producer, args.topic, timeout=args.connect_timeout)
     except KafkaException as error:
-        print(f"cannot reach the brokers: {_reason(error)}", file=sys.stderr)
+        producer.poll(0)  # serves the error callback: librdkafka's last connection error
+        if errors.last is None:
+            errors.last = _reason(error)
+        print(errors.unreachable(args.connect_timeout), file=sys.stderr)
         return 2
     except TopicError as error:
         print(error, file=sys.stderr)
@@ -246,6 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         file=sys.stderr,
         flush=True,
     )
+    errors.publishing = True
     with stop_on_signals() as stop:
         tally = publish(
             producer, args.topic, generator.messages(args.events), rate=args.rate, stop=stop

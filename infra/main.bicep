@@ -1,5 +1,5 @@
 // Telesales contacts: the Kafka-triggered Function App and everything it needs, in one resource
-// group. Deploy with `azd up` (azure.yaml) or `az deployment group create` (see README.md, "Deploy to Azure").
+// group. Deploy with `azd up` (azure.yaml) or `az deployment group create` (see docs/deployment.md, "Deploy to Azure").
 //
 // Private by default: SQL, Key Vault and the host storage account have no public endpoint; the
 // app is integrated into a virtual network and reaches them through private endpoints with their
@@ -81,7 +81,7 @@ param kafkaCustomersTopic string = 'customers'
 @description('Consumer group; also the key of the offsets stored in Bank 2.')
 param kafkaConsumerGroup string = 'telesales-contacts'
 
-@description('Messages per batch (host.json extensions.kafka.maxBatchSize, overridden by an app setting). The extension bounds a batch by count only: its bytes are at most this times the topic\'s max.message.bytes, and the host and worker hold several copies (README, "Batch memory"). 500 suits a topic whose max.message.bytes is 64 KiB; with 1 MiB messages (Event Hubs\' limit) choose 16 to 64.')
+@description('Messages per batch (host.json extensions.kafka.maxBatchSize, overridden by an app setting). The extension bounds a batch by count only: its bytes are at most this times the topic\'s max.message.bytes, and the host and worker hold several copies (docs/operations.md, "Batch memory and message size"). 500 suits a topic whose max.message.bytes is 64 KiB; with 1 MiB messages (Event Hubs\' limit) choose 16 to 64.')
 @minValue(1)
 @maxValue(500)
 param kafkaMaxBatchSize int = 500
@@ -130,7 +130,7 @@ param kafkaDeadLetterTopic string = ''
 ])
 param kafkaDeadLetterValue string = 'pointer'
 
-// --- Payments (optional second function: README, "The payment processor") ---
+// --- Payments (optional second function: docs/payments.md) ---
 
 @description('Card transactions topic. Empty (default): the payment processor is not registered. Set: the three settings below are required too.')
 param kafkaTransactionsTopic string = ''

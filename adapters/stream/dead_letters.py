@@ -14,8 +14,8 @@ topic's retention keeps it (``timestamp`` is the source record's own, which tell
 is). A copy would be one more place holding the customer's CPF, e-mail and address, or a card
 number and CVV, with its own retention and readers: exactly what LGPD (and PCI DSS for cards)
 asks us not to make. The customer function copies the original value only when
-``KAFKA_DEAD_LETTER_VALUE=original`` says so (README, "Dead-letter topic"); the payment function
-never does.
+``KAFKA_DEAD_LETTER_VALUE=original`` says so (docs/operations.md, "Dead-letter topic"); the
+payment function never does.
 
 The output binding takes a JSON array of ``{"Key", "Value", "Headers"}`` objects, header values
 as text (the Kafka extension's own samples do the same).

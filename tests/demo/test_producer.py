@@ -19,6 +19,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -84,9 +85,9 @@ def _wait_until_ready(brokers: str, process: subprocess.Popen[bytes], log: Path)
     _unavailable(f"tansu did not answer within {STARTUP_SECONDS:.0f} s")
 
 
-@pytest.fixture(scope="module")
-def brokers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("tansu")
+@contextmanager
+def _tansu(tmp: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A Tansu broker on a free loopback port, in memory: its address and its process."""
     binary = _tansu_binary(tmp)
     port = _free_port()
     url = f"tcp://127.0.0.1:{port}"
@@ -109,7 +110,7 @@ def brokers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         address = f"127.0.0.1:{port}"
         _wait_until_ready(address, process, log)
-        yield address
+        yield address, process
     finally:
         process.terminate()
         try:
@@ -117,6 +118,12 @@ def brokers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def brokers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _tansu(tmp_path_factory.mktemp("tansu")) as (address, _process):
+        yield address
 
 
 def _topic(brokers: str, partitions: int) -> str:
@@ -297,3 +304,64 @@ def _wait_for_first_record(brokers: str, topic: str) -> None:
         pytest.fail("no record reached the broker")
     finally:
         probe.close()
+
+
+def test_a_broker_that_is_down_is_one_clear_line_and_status_2_after_the_connect_timeout() -> None:
+    address = f"127.0.0.1:{_free_port()}"  # nothing listens there
+    command = [sys.executable, "-m", "demo.producer", "--brokers", address, "--topic", "customers"]
+    started = time.monotonic()
+    # A subprocess: librdkafka writes its own log lines to file descriptor 2, past capsys.
+    finished = subprocess.run(  # noqa: S603 - this interpreter running the module under test
+        [*command, "--connect-timeout", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    assert finished.returncode == 2
+    assert finished.stdout == ""
+    (line,) = finished.stderr.splitlines()
+    assert line.startswith(f"broker unreachable at {address}: no answer within 2 s")
+    assert "Connection refused" in line
+    assert "--brokers host:port" in line
+    assert elapsed < 20
+
+
+def test_a_broker_lost_while_publishing_is_one_status_line_then_the_usual_report(
+    tmp_path: Path,
+) -> None:
+    with _tansu(tmp_path) as (address, broker):
+        topic = _topic(address, partitions=2)
+        command = [sys.executable, "-m", "demo.producer", "--brokers", address, "--topic", topic]
+        command += ["--events", "1000000", "--rate", "200", "--flush-timeout", "2"]
+        process = subprocess.Popen(  # noqa: S603 - this interpreter running the module under test
+            command,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert "publishing 1000000 events" in _first_line(process)
+            _wait_for_first_record(address, topic)
+            broker.kill()
+            broker.wait(timeout=10)
+            assert process.stderr is not None
+            with selectors.DefaultSelector() as selector:
+                selector.register(process.stderr, selectors.EVENT_READ)
+                if not selector.select(timeout=STARTUP_SECONDS):
+                    pytest.fail("the producer said nothing about the lost broker")
+            status_line = process.stderr.readline()
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    assert status_line.startswith(f"broker unreachable at {address}; retrying quietly")
+    assert err == ""  # nothing more: none of librdkafka's own lines
+    assert process.returncode == producer.INTERRUPTED
+    (summary,) = out.splitlines()
+    assert summary.startswith("interrupted: delivered=")

@@ -73,7 +73,7 @@ def test_deployable_python_versions_are_ones_the_project_and_its_library_support
     assert re.search(r"^azure-functions>=1\.\d+,<2$", requirements, re.MULTILINE)
 
 
-# --- batch memory (README, "Batch memory") -----------------------------------------------------
+# --- batch memory (docs/operations.md, "Batch memory and message size") ---------------------
 
 
 def test_what_an_instance_buffers_besides_its_batch_is_bounded() -> None:

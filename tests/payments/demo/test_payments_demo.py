@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import function_app
-from demo.payments import SETTINGS, main
+from demo.payments import SETTINGS, any_found, main
 
 
 @pytest.fixture(autouse=True)
@@ -79,3 +80,39 @@ def test_the_demo_is_the_same_run_for_the_same_seed(
             [line for line in text.splitlines() if "/s" not in line and "file" not in line]
         )
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize(
+    ("secret", "texts", "found"),
+    [
+        ("4111111111111111", ["INSERT ... VALUES('tx-1',994111111111111111002)"], True),
+        ("4111111111111111", ["4111 1111 1111 1111", "41111111111111"], False),
+        ("Ana Lima", ["paid by Ana Lima-Souza today"], True),
+        ("Ana Lima", ["Ana  Lima", "ana lima"], False),
+        ("D'Ávila Neto", ["holder=D'Ávila Neto;"], True),
+        ("Maria (filha)", ["name: Maria (filha)!"], True),
+        ("Maria (filha)", ["Maria filha"], False),
+    ],
+)
+def test_the_card_data_check_finds_a_secret_wherever_a_substring_search_would(
+    secret: str, texts: list[str], *, found: bool
+) -> None:
+    assert any(secret in text for text in texts) == found  # the check it must agree with
+    assert any_found({secret, "0000000000000000", "Nobody Here"}, texts) == found
+
+
+def test_the_card_data_check_of_a_default_run_size_takes_seconds_not_minutes() -> None:
+    # The check once took ~10 s after the summary of a default run, with nothing printed.
+    secrets = {f"{n:016d}" for n in range(20_000)} | {
+        f"Holder {_letters(n)}" for n in range(20_000)
+    }
+    stored = "\n".join(
+        f"INSERT INTO t VALUES('tx-{n:07d}','approved',{n}.50)" for n in range(40_000)
+    )
+    started = time.process_time()  # CPU time: other jobs on the machine do not count
+    assert not any_found(secrets, [stored, *["payments batch: 250 messages"] * 50])
+    assert time.process_time() - started < 5.0
+
+
+def _letters(number: int) -> str:
+    return "".join(chr(ord("a") + int(digit)) for digit in str(number))
