@@ -25,7 +25,7 @@ import logging
 import re
 from decimal import Decimal
 
-from adapters.customers.formats.fields import stored_as_sent
+from adapters.stream.json_fields import stored_as_sent
 from domain.payments.cards import Card
 from domain.payments.messages import PaymentRejectReason
 from domain.payments.money import money

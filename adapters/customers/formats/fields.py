@@ -6,21 +6,12 @@ from typing import TypeGuard
 
 import orjson
 
+from adapters.stream.json_fields import stored_as_sent
+
 MAX_CUSTOMER_ID_LENGTH = 64
 # Fixed-width CHAR columns pad with spaces; other Unicode spaces (U+0085, U+00A0...) are not
 # padding, and an id holding one is refused as unprintable rather than read as another id.
 _ASCII_WHITESPACE = " \t\n\r\f\v"
-# What the trigger's string binding leaves of bytes that were not UTF-8: two different ids would
-# become one.
-_REPLACEMENT_CHARACTER = "\ufffd"
-
-
-def stored_as_sent(identifier: str) -> bool:
-    """Whether every engine stores and compares this id exactly as it is: each character
-    printable (no control, format or separator character but the ASCII space) and none of them
-    U+FFFD. Customer, transaction and account ids all pass this rule."""
-    return identifier.isprintable() and _REPLACEMENT_CHARACTER not in identifier
-
 
 _ACTIVE_BY_STATUS = {"A": True, "I": False}
 

@@ -1,4 +1,8 @@
-"""docs/customer-event.schema.json is the contract the canonical decoder keeps."""
+"""docs/customer-event.schema.json is generated from the decoder's struct, and the decoder keeps it.
+
+The committed file must be exactly what ``python -m adapters.customers.formats.schema`` prints;
+the examples below check that the generated schema says what the decoder does.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import pytest
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from adapters.customers.formats import decode_customer_record
+from adapters.customers.formats.schema import render
 from domain.customers.changes import CustomerChange
 from tests.customers.formats.format_records import record_of
 
@@ -73,6 +78,11 @@ EXAMPLES: list[tuple[str, dict[str, object]]] = [
     ("Bank 1 extras", BASE | {"cpf": "123.456.789-09", "email": "m@example.com", "branch": 23}),
     ("unknown extras", BASE | {"source_system": "crm", "tags": ["vip"]}),
 ]
+
+
+def test_the_committed_schema_is_the_generated_one() -> None:
+    # If this fails: python -m adapters.customers.formats.schema > docs/customer-event.schema.json
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == render()
 
 
 def test_schema_is_a_valid_draft_2020_12_schema() -> None:
