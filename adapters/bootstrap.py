@@ -31,7 +31,9 @@ BANK2_RETRY = RetryPolicy(attempts=4, first_delay_s=1.0, max_delay_s=10.0, budge
 
 
 def build_customer_projection(settings: Settings, *, clock: Clock = utc_now) -> CustomerProjection:
-    bank2 = open_bank2(settings.bank2_url, "BANK2_URL")
+    # Each consumer migrates its own stream on its own connection: Bank 2 gets the payment
+    # tables only where the payment processor uses Bank 2 too.
+    bank2 = open_bank2(settings.bank2_url, "BANK2_URL", streams=("customers",))
     return CustomerProjection(
         projection_units(bank2),
         CustomerDecoder(settings.unavailable_value_placeholder),
@@ -46,7 +48,7 @@ def build_payment_processing(
     settings: PaymentSettings, *, clock: Clock = utc_now
 ) -> PaymentProcessing:
     """The payment processor on its own connection, even when it shares Bank 2's database."""
-    database = open_bank2(settings.database_url, settings.database_setting)
+    database = open_bank2(settings.database_url, settings.database_setting, streams=("payments",))
     return PaymentProcessing(
         payment_unit_of_work(database), decode_transaction_record, retry=BANK2_RETRY, clock=clock
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from adapters import bootstrap
+from service.stream.records import StreamRecord
 
 WHEN = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
@@ -40,3 +43,29 @@ def test_reset_can_fix_the_clock_for_every_consumer() -> None:
     bootstrap.reset(clock=lambda: WHEN)
     assert bootstrap.customer_projection()._clock() == WHEN
     assert bootstrap.payment_processing()._clock() == WHEN
+
+
+def _tables(url: str) -> set[str]:
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+        rows = db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+        return {str(name) for (name,) in rows}
+
+
+def test_a_separate_payments_database_receives_only_the_payment_tables(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str, tmp_path: Path
+) -> None:
+    payments_url = f"sqlite:///{tmp_path / 'payments.db'}"
+    monkeypatch.setenv("PAYMENTS_DB_URL", payments_url)
+    processing = bootstrap.payment_processing()
+    processing.handle([StreamRecord("transactions", 0, 0, None, b"{not json")])
+    projection = bootstrap.customer_projection()
+    projection.handle([StreamRecord("customers", 0, 0, None, b"{not json")])
+    assert _tables(payments_url) == {"schema_migrations", "transactions", "rejected_messages"}
+    assert "transactions" not in _tables(sqlite_url)
+    assert {"contact_state", "telesales_contacts"} <= _tables(sqlite_url)
+
+
+def test_payments_sharing_bank2_add_their_tables_to_it(sqlite_url: str) -> None:
+    bootstrap.customer_projection().handle([StreamRecord("customers", 0, 0, None, None)])
+    bootstrap.payment_processing().handle([StreamRecord("transactions", 0, 0, None, b"{")])
+    assert {"contact_state", "transactions", "rejected_messages"} <= _tables(sqlite_url)
