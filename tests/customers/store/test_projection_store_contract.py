@@ -3,7 +3,7 @@
 Each test runs on the in-memory reference (``memory``) and on every engine that runs here
 (SQLite, PostgreSQL, MariaDB, and SQL Server when configured), a fresh database per test. What
 only a SQL engine can show (its statements, schema, migrations, concurrent sessions, driver
-errors) is tested in ``test_bank2_store.py`` and ``tests/engines/``.
+errors) is tested in ``test_projection_store_sql.py`` and ``tests/engines/``.
 """
 
 from __future__ import annotations

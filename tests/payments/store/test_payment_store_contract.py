@@ -1,37 +1,32 @@
-"""The payments store contract, on every engine that runs here (``engine_url``): SQLite,
-PostgreSQL and MariaDB, and SQL Server when configured, each a fresh database per test.
+"""The payment processor's store contract, on every backend: the in-memory reference and each
+engine that runs here, a fresh database per test.
 
-Exactly one stored outcome per transaction id however often it is delivered, by however many
-instances at once; the answer is always the stored one.
+Exactly one stored outcome per transaction id, however often it is delivered; the answer is
+always the stored one. What only a SQL engine can show (statements per batch, migrations,
+concurrent instances, the read-back check against a database that changes a row) is tested in
+``test_payment_store_sql.py``.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+import traceback
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
-from adapters.engines.database import SqlBank2
-from adapters.engines.urls import open_bank2
-from adapters.payments.format import decode_transaction_record
-from adapters.payments.store import SqlPaymentStore, payment_unit_of_work
 from domain.payments.brands import Brand
 from domain.payments.cards import CardSummary
 from domain.payments.messages import ErrorMessage, PaymentRejectReason
 from domain.payments.transactions import Decision, Outcome, Status
 from service.payments.ports import StoredOutcome, UnanswerableRecord
-from service.payments.processing import PaymentProcessing
 from service.stream.errors import StoreError
-from service.stream.retries import RetryPolicy
-from tests.payments.support import Topic, transaction
-from tests.support import columns_of, query
+from tests.backends import PaymentBackend, payment_backend
+
+__all__ = ["payment_backend"]  # the fixture, run on every backend
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)
-NO_WAIT = RetryPolicy(attempts=5, first_delay_s=0.0, max_delay_s=0.0, budget_s=60.0)
 VISA_1111 = CardSummary(Brand.VISA, "1111")
 
 
@@ -43,32 +38,21 @@ def rejected(transaction_id: str, error: ErrorMessage = ErrorMessage.OVER_LIMIT)
     return Decision(transaction_id, "acc-2", Decimal("1000.01"), error, VISA_1111)
 
 
-def record(bank: SqlBank2, *decisions: Decision, now: datetime = NOW) -> dict[str, StoredOutcome]:
-    with bank.unit_of_work_for(SqlPaymentStore) as uow:
+def record(
+    backend: PaymentBackend, *decisions: Decision, now: datetime = NOW
+) -> dict[str, StoredOutcome]:
+    with backend.units()() as uow:
         uow.store.record_decisions(list(decisions), now)
         stored = uow.store.stored_outcomes([d.transaction_id for d in decisions], now)
         uow.commit()
     return stored
 
 
-def clock_at(moment: datetime) -> Callable[[], datetime]:
-    return lambda: moment
-
-
-def stored_rows(bank: SqlBank2) -> list[tuple[object, ...]]:
-    rows = query(
-        bank,
-        "SELECT id, account_id, amount, status, error_message, card_brand, card_last_four"
-        " FROM transactions",
-    )
-    # Amounts come back as Decimal, or as exact text on SQLite: compare them as Decimal.
-    return sorted((row[0], row[1], Decimal(str(row[2])), *row[3:]) for row in rows)
-
-
-def test_decisions_are_stored_exactly_without_card_data(bank: SqlBank2) -> None:
+def test_decisions_are_stored_exactly_without_card_data(payment_backend: PaymentBackend) -> None:
     invalid_card = Decision("t-3", "acc-3", Decimal("5.00"), ErrorMessage.INVALID_CARD_NUMBER, None)
-    record(bank, approved("t-1", "1000.00"), rejected("t-2"), invalid_card)
-    assert stored_rows(bank) == [
+    no_amount = Decision("t-4", "acc-4", None, ErrorMessage.INVALID_AMOUNT, VISA_1111)
+    record(payment_backend, approved("t-1", "1000.00"), rejected("t-2"), invalid_card, no_amount)
+    assert payment_backend.transactions() == [
         ("t-1", "acc-1", Decimal("1000.00"), "approved", None, "visa", "1111"),
         (
             "t-2",
@@ -80,179 +64,72 @@ def test_decisions_are_stored_exactly_without_card_data(bank: SqlBank2) -> None:
             "1111",
         ),
         ("t-3", "acc-3", Decimal("5.00"), "rejected", "invalid credit card number", None, None),
-    ]
-    assert columns_of(bank, "transactions") == [
-        "id",
-        "account_id",
-        "amount",
-        "status",
-        "error_message",
-        "card_brand",
-        "card_last_four",
-        "created_at",
-        "updated_at",
+        ("t-4", "acc-4", None, "rejected", "invalid amount", "visa", "1111"),
     ]
 
 
-def test_the_stored_outcome_says_whether_this_unit_of_work_decided_it(bank: SqlBank2) -> None:
-    assert record(bank, approved("t-1")) == {
+def test_the_stored_outcome_says_whether_this_unit_of_work_decided_it(
+    payment_backend: PaymentBackend,
+) -> None:
+    assert record(payment_backend, approved("t-1")) == {
         "t-1": StoredOutcome(Outcome("t-1", Status.APPROVED, None), decided_now=True)
     }
-    assert record(bank, rejected("t-1"), now=LATER) == {
+    assert record(payment_backend, rejected("t-1"), now=LATER) == {
         "t-1": StoredOutcome(Outcome("t-1", Status.APPROVED, None), decided_now=False)
     }
-    assert stored_rows(bank)[0][3] == "approved"
+    assert payment_backend.transactions()[0][3] == "approved"
 
 
-def test_of_two_decisions_for_one_id_in_a_write_the_first_is_kept(bank: SqlBank2) -> None:
-    stored = record(bank, rejected("t-1", ErrorMessage.INVALID_CVV), approved("t-1"))
-    assert stored["t-1"].outcome == Outcome("t-1", Status.REJECTED, "invalid cvv")
-    assert len(stored_rows(bank)) == 1
-
-
-def test_ids_are_exact_case_sensitive_and_unicode(bank: SqlBank2) -> None:
-    ids = ["abc", "ABC", "pagamento-ção-1", "x" * 64]
-    stored = record(bank, *(approved(i) for i in ids))
-    assert set(stored) == set(ids)
-    assert sorted(str(row[0]) for row in stored_rows(bank)) == sorted(ids)
-
-
-def test_a_redelivered_batch_stores_nothing_new_and_is_answered_the_same(
-    engine_url: str, bank: SqlBank2
+def test_of_two_decisions_for_one_id_in_a_write_the_first_is_kept(
+    payment_backend: PaymentBackend,
 ) -> None:
-    records = Topic().records(
-        transaction("t-1"),
-        transaction("t-2", amount="1000.01"),
-        transaction("t-3", credit_card_number="4111111111111112"),
-        b"{not json",
-    )
-    answers = []
-    for delivery in range(3):
-        # Each delivery on a fresh connection, as after a restart, and a later clock.
-        again = open_bank2(engine_url)
-        service = PaymentProcessing(
-            payment_unit_of_work(again),
-            decode_transaction_record,
-            retry=NO_WAIT,
-            clock=clock_at(NOW + timedelta(days=30 * delivery)),
-        )
-        batch = service.handle(records)
-        again.close()
-        answers.append(batch.results)
-        assert batch.republished == (0 if delivery == 0 else 3)
-    assert answers[0] == answers[1] == answers[2]
-    assert answers[0] == [
-        Outcome("t-1", Status.APPROVED, None),
-        Outcome("t-2", Status.REJECTED, "you dont have limit for this transaction"),
-        Outcome("t-3", Status.REJECTED, "invalid credit card number"),
-    ]
-    assert len(stored_rows(bank)) == 3
-    assert query(bank, "SELECT kafka_offset, reason FROM rejected_messages") == [
-        (3, "malformed_json")
-    ]
+    stored = record(payment_backend, rejected("t-1", ErrorMessage.INVALID_CVV), approved("t-1"))
+    assert stored["t-1"].outcome == Outcome("t-1", Status.REJECTED, "invalid cvv")
+    assert len(payment_backend.transactions()) == 1
 
 
-def test_a_3000_transaction_write_is_one_statement(bank: SqlBank2) -> None:
-    decisions = [approved(f"t-{n}") for n in range(3000)]
-    before = bank.statements_executed
-    stored = record(bank, *decisions)
-    assert bank.statements_executed - before == 3  # store, read back, commit
-    assert len(stored) == 3000
-    assert all(s.decided_now for s in stored.values())
+def test_ids_are_exact_case_sensitive_and_unicode(payment_backend: PaymentBackend) -> None:
+    ids = ["abc", "ABC", "pagamento-ção-1", "x" * 64]
+    stored = record(payment_backend, *(approved(i) for i in ids))
+    assert set(stored) == set(ids)
+    assert sorted(str(row[0]) for row in payment_backend.transactions()) == sorted(ids)
 
 
-def test_rejects_are_recorded_once_per_message(bank: SqlBank2) -> None:
+def test_an_unknown_id_has_no_stored_outcome(payment_backend: PaymentBackend) -> None:
+    record(payment_backend, approved("t-1"))
+    with payment_backend.units()() as uow:
+        assert set(uow.store.stored_outcomes(["t-1", "t-2"], LATER)) == {"t-1"}
+
+
+def test_rejects_are_recorded_once_per_message(payment_backend: PaymentBackend) -> None:
     reject = UnanswerableRecord("transactions", 1, 9, PaymentRejectReason.INVALID_AMOUNT)
     for _ in range(2):
-        with bank.unit_of_work_for(SqlPaymentStore) as uow:
+        with payment_backend.units()() as uow:
             uow.store.record_rejects([reject, reject], NOW)
             uow.commit()
-    assert query(
-        bank, "SELECT topic, kafka_partition, kafka_offset, reason FROM rejected_messages"
-    ) == [("transactions", 1, 9, "invalid_amount")]
+    assert payment_backend.rejects() == [("transactions", 1, 9, "invalid_amount")]
 
 
-def test_leaving_a_unit_of_work_without_commit_stores_nothing(bank: SqlBank2) -> None:
-    with bank.unit_of_work_for(SqlPaymentStore) as uow:
+def test_leaving_a_unit_of_work_without_commit_stores_nothing(
+    payment_backend: PaymentBackend,
+) -> None:
+    with payment_backend.units()() as uow:
         uow.store.record_decisions([approved("t-1")], NOW)
-    assert stored_rows(bank) == []
-    assert record(bank, rejected("t-1"))["t-1"].outcome.status is Status.REJECTED
+    assert payment_backend.transactions() == []
+    assert record(payment_backend, rejected("t-1"))["t-1"].outcome.status is Status.REJECTED
 
 
-def test_two_instances_racing_on_the_same_transactions_answer_with_one_outcome_each(
-    engine_url: str,
+def test_an_id_longer_than_its_column_is_never_kept_cut_short(
+    payment_backend: PaymentBackend,
 ) -> None:
-    ids = [f"t-{n}" for n in range(40)]
-    barrier = threading.Barrier(2)
-    answers: dict[str, list[dict[str, Outcome]]] = {"approve": [], "reject": []}
-    failures: list[BaseException] = []
-
-    def instance(name: str) -> None:
-        try:
-            bank = open_bank2(engine_url)
-            service = PaymentProcessing(
-                payment_unit_of_work(bank), decode_transaction_record, retry=NO_WAIT
-            )
-            amount = "10.00" if name == "approve" else "5000.00"
-            barrier.wait()
-            for start in range(0, len(ids), 5):  # eight small batches each, interleaving
-                batch = service.handle(
-                    Topic().records(
-                        *(transaction(i, amount=amount) for i in ids[start : start + 5])
-                    )
-                )
-                answers[name].append({o.transaction_id: o for o in batch.results})
-            bank.close()
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
-            failures.append(error)
-
-    threads = [threading.Thread(target=instance, args=(name,)) for name in answers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
-
-    bank = open_bank2(engine_url)
-    stored = {str(row[0]): str(row[3]) for row in stored_rows(bank)}
-    bank.close()
-    assert sorted(stored) == sorted(ids)
-    for name, batches in answers.items():
-        published = {i: o for batch in batches for i, o in batch.items()}
-        assert {i: str(o.status) for i, o in published.items()} == stored, name
-
-
-def test_both_migrations_are_recorded_and_rerunning_them_changes_nothing(
-    engine_url: str, bank: SqlBank2
-) -> None:
-    record(bank, approved("t-1"))
-    again = open_bank2(engine_url)
-    assert record(again, approved("t-2"))["t-2"].decided_now
-    again.close()
-    versions = sorted(
-        int(str(row[0])) for row in query(bank, "SELECT version FROM schema_migrations")
-    )
-    assert versions[:2] == [1, 2]
-    assert len(stored_rows(bank)) == 2
-
-
-def test_a_decision_stored_otherwise_fails_the_batch_before_its_commit(bank2: SqlBank2) -> None:
-    # A stand-in for what no rule foresaw (a JSON function that cuts a text, a value clipped
-    # with a mere warning): a trigger that rewrites the account as the row is stored. The
-    # read-back sees it, and nothing of the batch is kept, its rejects included.
-    connection = bank2.acquire()
-    try:
-        connection.execute(  # type: ignore[attr-defined]
-            "CREATE TRIGGER rewrite AFTER INSERT ON transactions BEGIN"
-            " UPDATE transactions SET account_id = 'someone-else' WHERE id = NEW.id; END"
-        )
-        connection.commit()
-    finally:
-        bank2.release(broken=False)
-    service = PaymentProcessing(
-        payment_unit_of_work(bank2), decode_transaction_record, retry=NO_WAIT, clock=clock_at(NOW)
-    )
-    with pytest.raises(StoreError, match="not stored exactly as decided"):
-        service.handle(Topic().records(transaction("t-1"), b"{not json"))
-    assert stored_rows(bank2) == []
-    assert query(bank2, "SELECT reason FROM rejected_messages") == []
+    # The decoder refuses ids over 64 characters; a store is the last line: it refuses one, or
+    # (SQLite, without widths) keeps it whole. Never a shorter id answering another transaction.
+    long_id = "t-" + "9" * 70
+    if not payment_backend.enforces_widths:
+        record(payment_backend, approved(long_id))
+        assert [row[0] for row in payment_backend.transactions()] == [long_id]
+        return
+    with pytest.raises(StoreError) as raised:
+        record(payment_backend, approved("t-1"), approved(long_id))
+    assert long_id not in "".join(traceback.format_exception(raised.value))
+    assert payment_backend.transactions() == []
