@@ -5,8 +5,8 @@ the admin URLs can be overridden with ``BANK2_TEST_POSTGRES_ADMIN_URL`` and
 ``BANK2_TEST_MYSQL_ADMIN_URL``. A server that cannot be reached, or that lacks the admin URL's
 database (the skip says how to create it), skips its tests locally but fails them in CI (``CI``
 set), so CI can never pass by silently testing nothing. SQL Server runs only when
-``BANK2_TEST_MSSQL_URL`` names a scratch database (see README): its tables are emptied before
-each test.
+``BANK2_TEST_MSSQL_URL`` names a scratch database (see docs/verification.md): its tables are
+emptied before each test.
 """
 
 from __future__ import annotations

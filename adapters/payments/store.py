@@ -128,7 +128,7 @@ def _amount_text(amount: Decimal | None) -> str:
 
 def _not_stored_as_decided() -> StoreError:
     # Names nothing of the row: an id or an account is not card data, but a store error never
-    # quotes data (README, "When Bank 2 fails").
+    # quotes data (docs/operations.md, "When Bank 2 fails").
     return StoreError(
         "a transaction's decision was not stored exactly as decided (a value the database "
         "changed, cut short or skipped); nothing of the batch is committed"

@@ -1,7 +1,7 @@
 """The worker's long-lived objects, kept out of the garbage collector's full passes.
 
 A full collection walks every tracked object of the process: the modules of the worker, of
-``azure-functions``, pydantic, phonenumbers' metadata, the database driver, OpenTelemetry.
+``azure-functions``, msgspec, phonenumbers' metadata, the database driver, OpenTelemetry.
 Hundreds of thousands of objects that live as long as the worker, walked again each time the
 newer ones pile up: a pause of tens of milliseconds inside a batch. Once the first function's
 composition root is built, on its first batch, nearly all of them exist, so they are frozen

@@ -1,8 +1,8 @@
 """Kafka message bytes to the customer domain's input, whichever producer wrote them.
 
-Three shapes are accepted (README, "Message formats"): Debezium change events, the legacy flat
-format and our own customer event v1. A decoder never raises on bad input and never quotes it:
-a message it cannot use becomes a ``Rejection`` carrying a reason code only.
+Three shapes are accepted (docs/message-formats.md, "The customer topic"): Debezium change
+events, the legacy flat format and our own customer event v1. A decoder never raises on bad input
+and never quotes it: a message it cannot use becomes a ``Rejection`` carrying a reason code only.
 """
 
 from __future__ import annotations

@@ -195,7 +195,8 @@ def _postgres_version(
       a tie (old decoders gave a whole transaction one position).
     * Snapshot rows are ordered among themselves by their snapshot's position, so a later
       snapshot (or an incremental one, positioned at its window's close) replaces an earlier
-      snapshot's row, but never a streamed change (README, "Debezium change events").
+      snapshot's row, but never a streamed change (docs/message-formats.md, "Debezium change
+      events").
 
     A streamed change's version is the one the code before this rule gave it (its lsn alone), so
     what Bank 2 stored then still compares right after an upgrade.

@@ -13,7 +13,8 @@ and says why.
 
 libpq's own words are English unless the worker runs under another ``LANG``; the server's are in
 its ``lc_messages``. A refusal in another language is not recognised as passing and fails the
-batch at once; the host's retries and Kafka's redelivery still apply (README, "Bank 2").
+batch at once; the host's retries and Kafka's redelivery still apply (docs/operations.md, "When
+Bank 2 fails").
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ declared parameters in order, names only what the migrations create, writes with
 MERGE ... WITH (HOLDLOCK), compares ids in the binary collation and expands one JSON parameter.
 
 The same statements run on a real SQL Server in the contract suite when ``BANK2_TEST_MSSQL_URL``
-names one (README).
+names one (docs/verification.md, "The application").
 """
 
 from __future__ import annotations
