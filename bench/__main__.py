@@ -21,8 +21,9 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+from adapters.engines.scratch import EngineUnavailableError
 from bench import report, spool
-from bench.databases import EngineUnavailableError, log_position, scratch_database
+from bench.databases import log_position, scratch_database
 from bench.plan import Plan, parse_plan
 from bench.run import CONSUMER_GROUP, RunConfig
 

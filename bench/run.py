@@ -118,8 +118,8 @@ class _Observed:
         opened: list[Any] = []
         open_bank2 = vars(bootstrap)["open_bank2"]
 
-        def observed_open_bank2(url: str, setting: str) -> Any:
-            opened.append(open_bank2(url, setting))
+        def observed_open_bank2(url: str, setting: str, **options: Any) -> Any:
+            opened.append(open_bank2(url, setting, **options))
             return opened[-1]
 
         vars(bootstrap)["open_bank2"] = observed_open_bank2

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from adapters.engines import scratch
 from adapters.engines.registry import ENGINES as REGISTERED
 from adapters.engines.registry import canonical
-from bench import databases as scratch
-from bench.databases import EngineUnavailableError, MissingDatabaseError
+from adapters.engines.scratch import EngineUnavailableError, MissingDatabaseError
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "BANK2_TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test?sslmode=disable"

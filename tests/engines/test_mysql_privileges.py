@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -28,10 +28,10 @@ from adapters.engines.urls import open_bank2
 from domain.customers.changes import Contact, Removal
 from domain.customers.reasons import RejectReason
 from domain.customers.regions import Region
-from domain.customers.versions import Version, VersionScheme
 from service.customers.ports import RejectedRecord
 from service.stream.errors import StoreError, TransientStoreError
 from service.stream.records import Partition
+from tests.customers.builders import NOW, v
 from tests.databases import mysql_database
 from tests.payments.support import OUTCOME_CHANGES as COMMON_OUTCOME_CHANGES
 from tests.payments.support import PROJECTION_ACCESS
@@ -40,7 +40,6 @@ from tests.support import decide_one_transaction
 _SCRIPT = privileges_script("mysql")
 assert _SCRIPT is not None
 SCRIPT = _SCRIPT
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 TABLE_ACCESS_DENIED = 1142  # "command denied to user ... for table"
 
 
@@ -134,10 +133,6 @@ def setup() -> Iterator[Setup]:
                 cursor.execute(
                     f"DROP ROLE IF EXISTS {function_role}, {payments_role}, {telesales_role}"
                 )
-
-
-def v(n: int) -> Version:
-    return Version(VersionScheme.PRODUCER_COUNTER, (n,))
 
 
 def denied(connection: Any, sql: str) -> bool:

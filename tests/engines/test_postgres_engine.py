@@ -11,7 +11,7 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -29,26 +29,16 @@ from adapters.engines.postgresql.url import PostgresUrlError
 from adapters.engines.urls import Bank2UrlError, open_bank2
 from domain.customers.changes import Contact, Removal
 from domain.customers.reasons import RejectReason
-from domain.customers.regions import Region
-from domain.customers.versions import Version, VersionScheme
 from service.customers.ports import RejectedRecord
 from service.stream.errors import StoreError, TransientStoreError
+from tests.customers.builders import NOW, contact, v
 from tests.databases import POSTGRES_ADMIN_URL, postgres_database
 from tests.support import query
 
 ROOT = Path(__file__).resolve().parents[2]
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 SECRET = "s3cr3t-P@ss"  # noqa: S105 - a made-up password that must never be shown
 # As a URL carries it: an '@' left raw would end the password early (see the test below).
 PASSWORD = quote(SECRET, safe="")
-
-
-def v(n: int) -> Version:
-    return Version(VersionScheme.PRODUCER_COUNTER, (n,))
-
-
-def contact(customer_id: str, n: int, name: str = "Maria Souza") -> Contact:
-    return Contact(customer_id, v(n), name, "+5511987654321", Region.SUDESTE)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
@@ -26,9 +26,9 @@ from adapters.engines.urls import open_bank2
 from domain.customers.changes import Contact, Removal
 from domain.customers.reasons import RejectReason
 from domain.customers.regions import Region
-from domain.customers.versions import Version, VersionScheme
 from service.customers.ports import RejectedRecord
 from service.stream.records import Partition
+from tests.customers.builders import NOW, v
 from tests.databases import POSTGRES_ADMIN_URL, postgres_database
 from tests.payments.support import OUTCOME_CHANGES as COMMON_OUTCOME_CHANGES
 from tests.payments.support import PROJECTION_ACCESS
@@ -37,7 +37,6 @@ from tests.support import decide_one_transaction
 _SCRIPT = privileges_script("postgresql")
 assert _SCRIPT is not None
 SCRIPT = _SCRIPT
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 ADMIN = urlsplit(POSTGRES_ADMIN_URL).username or "postgres"  # a superuser: it creates databases
 INTERNAL_TABLES = ["contact_state", "consumer_offsets", "rejected_messages", "schema_migrations"]
 
@@ -49,10 +48,6 @@ class Logins:
     telesales: str
     other: str
     password: str
-
-
-def v(n: int) -> Version:
-    return Version(VersionScheme.PRODUCER_COUNTER, (n,))
 
 
 @pytest.fixture

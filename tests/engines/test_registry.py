@@ -18,7 +18,6 @@ from adapters.engines.registry import (
     privileges_script,
 )
 from adapters.engines.urls import open_bank2
-from bench import databases as bench_databases
 from tests import databases as test_databases
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,10 +65,9 @@ def test_privilege_scripts_are_where_the_registry_says() -> None:
         assert script.relative_to(ROOT).parts[:3] == ("adapters", "engines", name)
 
 
-def test_the_tests_and_the_benchmark_reach_engines_through_the_registry() -> None:
+def test_the_tests_reach_engines_through_the_registry() -> None:
     assert {canonical(name) for name in test_databases.TESTED_AS.values()} == set(ENGINES)
     assert {canonical(name) for name in test_databases.ENGINES} <= set(ENGINES)
-    assert {canonical(name) for name in bench_databases.ENGINES} <= set(ENGINES)
 
 
 def test_a_customer_function_on_sqlite_loads_no_other_engine_and_no_other_driver() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,12 +12,8 @@ from adapters.customers.sql import sqlite as sqlite_sql
 from adapters.customers.sql.sqlite import PROBING_SQL
 from adapters.customers.store import projection_unit_of_work
 from adapters.engines.urls import open_bank2
-from domain.customers.changes import Contact
-from domain.customers.regions import Region
-from domain.customers.versions import Version, VersionScheme
+from tests.customers.builders import NOW, contact, v
 from tests.support import query
-
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 _SYNCHRONOUS_FULL = 2
 
@@ -65,11 +60,3 @@ def test_before_sqlite_3_35_versions_are_read_first_with_the_same_result(
         assert not re.search(r"SCAN (TABLE )?contact_state", plan)
     finally:
         bank2.close()
-
-
-def v(n: int) -> Version:
-    return Version(VersionScheme.PRODUCER_COUNTER, (n,))
-
-
-def contact(customer_id: str, n: int) -> Contact:
-    return Contact(customer_id, v(n), "Maria Souza", "+5511987654321", Region.SUDESTE)

@@ -167,6 +167,7 @@ def test_funcignore_keeps_tests_tooling_and_infrastructure_out_of_the_package() 
         "tests/infra/test_local_dev.py",
         "demo/producer.py",
         "bench/x.py",
+        "adapters/engines/scratch.py",
         "infra/main.bicep",
         "local.settings.json",
         "compose.yaml",

@@ -9,31 +9,20 @@ errors) is tested in ``test_projection_store_sql.py`` and ``tests/engines/``.
 from __future__ import annotations
 
 import traceback
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from domain.customers.changes import Contact, ContactChange, Removal
 from domain.customers.reasons import RejectReason
 from domain.customers.regions import Region
-from domain.customers.versions import Version, VersionScheme
 from service.customers.ports import RejectedRecord
 from service.stream.errors import StoreError, TransientStoreError
 from service.stream.records import Partition
 from tests.backends import ProjectionBackend, projection_backend
+from tests.customers.builders import NOW, PHONE, contact, v
 
 __all__ = ["projection_backend"]  # the fixture, run on every backend
-
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-PHONE = "+5511987654321"
-
-
-def v(n: int) -> Version:
-    return Version(VersionScheme.PRODUCER_COUNTER, (n,))
-
-
-def contact(customer_id: str, n: int, name: str = "Maria Souza") -> Contact:
-    return Contact(customer_id, v(n), name, PHONE, Region.SUDESTE)
 
 
 def write(backend: ProjectionBackend, *changes: ContactChange, now: datetime = NOW) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 
@@ -19,13 +19,10 @@ from adapters.customers.store import projection_unit_of_work
 from adapters.engines.database import SqlBank2
 from adapters.engines.migrations import migrations_for
 from adapters.engines.urls import open_bank2
-from domain.customers.changes import Contact, ContactChange
-from domain.customers.regions import Region
-from domain.customers.versions import Version, VersionScheme
+from domain.customers.changes import ContactChange
 from service.stream.retries import RetryPolicy
+from tests.customers.builders import NOW, contact
 from tests.support import columns_of, query
-
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -33,14 +30,6 @@ def bank2(engine_url: str) -> Iterator[SqlBank2]:
     bank = open_bank2(engine_url)
     yield bank
     bank.close()
-
-
-def v(n: int) -> Version:
-    return Version(VersionScheme.PRODUCER_COUNTER, (n,))
-
-
-def contact(customer_id: str, n: int, name: str = "Maria Souza") -> Contact:
-    return Contact(customer_id, v(n), name, "+5511987654321", Region.SUDESTE)
 
 
 def write(bank: SqlBank2, *changes: ContactChange, now: datetime = NOW) -> None:
