@@ -19,19 +19,17 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from tqdm import tqdm
 
 from adapters import bootstrap
-from demo.cli import database_file, positive_int
-from demo.functions_host import KafkaFunction, KafkaMessage, kafka_batch, quietly_indexed
+from demo.cli import add_run_arguments, positive_int, recreate
+from demo.functions_host import KafkaFunction, deliveries, kafka_batch, quietly_indexed
 from demo.generator import CustomerEventGenerator
 
 TOPIC = "customers"
 CONSUMER_GROUP = "telesales-demo"
-REDELIVER_EVERY = 10  # every tenth batch is delivered twice, as after a rebalance
 
 
 class _BatchTotals(logging.Handler):
@@ -51,55 +49,15 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="./dev demo", description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=positive_int, default=20_000, help="messages to publish")
     parser.add_argument("--customers", type=positive_int, default=2_000, help="distinct customers")
-    parser.add_argument("--batch-size", type=positive_int, default=500, help="messages per batch")
-    parser.add_argument("--partitions", type=positive_int, default=4, help="topic partitions")
-    parser.add_argument("--seed", type=int, default=7, help="random seed (same seed, same run)")
-    parser.add_argument(
-        "--bank2",
-        type=database_file,
-        default=Path("demo-output/bank2.db"),
-        help="SQLite file, recreated",
+    add_run_arguments(
+        parser, batch_size=500, database="--bank2", default=Path("demo-output/bank2.db")
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser.parse_args(argv)
-
-
-def _deliveries(
-    generator: CustomerEventGenerator, events: int, batch_size: int
-) -> Iterator[tuple[list[KafkaMessage], bool]]:
-    """Batches in delivery order, offsets numbered per partition, some delivered twice.
-
-    Yields each batch with whether it is a redelivery.
-    """
-    next_offset: Counter[int] = Counter()
-    batch: list[KafkaMessage] = []
-    batches = 0
-    for generated in generator.messages(events):
-        offset = next_offset[generated.partition]
-        next_offset[generated.partition] += 1
-        batch.append(
-            KafkaMessage(
-                TOPIC,
-                generated.partition,
-                offset,
-                generated.key,
-                generated.value,
-                datetime.now(UTC),
-            )
-        )
-        if len(batch) == batch_size:
-            batches += 1
-            yield batch, False
-            if batches % REDELIVER_EVERY == 0:
-                yield batch, True
-            batch = []
-    if batch:
-        yield batch, False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
-    _remove_database(args.bank2)
+    recreate(args.bank2)
     os.environ.update(
         BANK2_URL=f"sqlite:///{args.bank2}",
         KAFKA_CONSUMER_GROUP=CONSUMER_GROUP,
@@ -114,19 +72,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.perf_counter()
         delivered = 0
         with tqdm(total=args.events, unit="ev", disable=args.quiet, file=sys.stderr) as progress:
-            for batch, redelivery in _deliveries(generator, args.events, args.batch_size):
+            for batch, redelivery in deliveries(
+                generator.messages(args.events), TOPIC, args.batch_size
+            ):
                 project_customers(kafka_batch(batch))
                 delivered += len(batch)
                 if not redelivery:
                     progress.update(len(batch))
         elapsed = time.perf_counter() - started
     return _report(args.bank2, generator, totals.totals, delivered, elapsed)
-
-
-def _remove_database(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def _indexed_function() -> KafkaFunction:

@@ -30,3 +30,25 @@ def database_file(text: str) -> Path:
             message = f"{parent} is a file, so {text} cannot be created"
             raise argparse.ArgumentTypeError(message)
     return path
+
+
+def recreate(path: Path) -> None:
+    """Remove a SQLite file and its journals, so the demo starts on an empty database."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def add_run_arguments(
+    parser: argparse.ArgumentParser, *, batch_size: int, database: str, default: Path
+) -> None:
+    """The options both demos take: batches, partitions, seed, their SQLite file, quiet."""
+    parser.add_argument(
+        "--batch-size", type=positive_int, default=batch_size, help="messages per batch"
+    )
+    parser.add_argument("--partitions", type=positive_int, default=4, help="topic partitions")
+    parser.add_argument("--seed", type=int, default=7, help="random seed (same seed, same run)")
+    parser.add_argument(
+        database, type=database_file, default=default, help="SQLite file, recreated"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import logging
 import typing
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -133,3 +134,41 @@ def quietly_indexed(app: func.FunctionApp, name: str) -> KafkaFunction:
         return user_function(app, name)
     finally:
         root.setLevel(level)
+
+
+class Produced(typing.Protocol):
+    """A message a producer wrote: its partition, key and value."""
+
+    @property
+    def partition(self) -> int: ...
+    @property
+    def key(self) -> bytes | None: ...
+    @property
+    def value(self) -> bytes | None: ...
+
+
+def deliveries(
+    produced: Iterable[Produced], topic: str, batch_size: int, *, redeliver_every: int = 10
+) -> Iterator[tuple[list[KafkaMessage], bool]]:
+    """Batches in delivery order, offsets numbered per partition, every ``redeliver_every``-th
+    batch delivered twice (as after a rebalance). Yields each batch with whether it is a
+    redelivery."""
+    next_offset: Counter[int] = Counter()
+    batch: list[KafkaMessage] = []
+    batches = 0
+    for message in produced:
+        offset = next_offset[message.partition]
+        next_offset[message.partition] += 1
+        batch.append(
+            KafkaMessage(
+                topic, message.partition, offset, message.key, message.value, datetime.now(UTC)
+            )
+        )
+        if len(batch) == batch_size:
+            batches += 1
+            yield batch, False
+            if batches % redeliver_every == 0:
+                yield batch, True
+            batch = []
+    if batch:
+        yield batch, False

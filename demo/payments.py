@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from types import ModuleType
 
@@ -38,11 +38,10 @@ from faker import Faker
 from tqdm import tqdm
 
 from adapters import bootstrap
-from demo.cli import database_file, positive_int
-from demo.functions_host import KafkaMessage, kafka_batch, quietly_indexed
+from demo.cli import add_run_arguments, positive_int, recreate
+from demo.functions_host import deliveries, kafka_batch, quietly_indexed
 
 TOPIC = "transactions"
-REDELIVER_EVERY = 10  # every tenth batch is delivered twice, as after a rebalance
 SETTINGS = {
     "KAFKA_BROKER_LIST": "localhost:9092",
     "KAFKA_TRANSACTIONS_TOPIC": TOPIC,
@@ -283,52 +282,15 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--transactions", type=positive_int, default=10_000, help="messages to publish"
     )
-    parser.add_argument("--batch-size", type=positive_int, default=250, help="messages per batch")
-    parser.add_argument("--partitions", type=positive_int, default=4, help="topic partitions")
-    parser.add_argument("--seed", type=int, default=7, help="random seed (same seed, same run)")
-    parser.add_argument(
-        "--database",
-        type=database_file,
-        default=Path("demo-output/payments.db"),
-        help="SQLite file, recreated",
+    add_run_arguments(
+        parser, batch_size=250, database="--database", default=Path("demo-output/payments.db")
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser.parse_args(argv)
-
-
-def _deliveries(
-    generator: TransactionStreamGenerator, count: int, batch_size: int
-) -> Iterator[tuple[list[KafkaMessage], bool]]:
-    """Batches in delivery order, offsets numbered per partition, some delivered twice."""
-    next_offset: Counter[int] = Counter()
-    batch: list[KafkaMessage] = []
-    batches = 0
-    for generated in generator.messages(count):
-        offset = next_offset[generated.partition]
-        next_offset[generated.partition] += 1
-        batch.append(
-            KafkaMessage(
-                TOPIC,
-                generated.partition,
-                offset,
-                generated.key,
-                generated.value,
-                datetime.now(UTC),
-            )
-        )
-        if len(batch) == batch_size:
-            batches += 1
-            yield batch, False
-            if batches % REDELIVER_EVERY == 0:
-                yield batch, True
-            batch = []
-    if batch:
-        yield batch, False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
-    _remove_database(args.database)
+    recreate(args.database)
     os.environ.update(SETTINGS, PAYMENTS_DB_URL=f"sqlite:///{args.database}")
     generator = TransactionStreamGenerator(
         seed=args.seed, today=datetime.now(_BRASILIA).date(), partitions=args.partitions
@@ -340,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         delivered = 0
         total = args.transactions
         with tqdm(total=total, unit="tx", disable=args.quiet, file=sys.stderr) as progress:
-            for batch, redelivery in _deliveries(generator, total, args.batch_size):
+            for batch, redelivery in deliveries(generator.messages(total), TOPIC, args.batch_size):
                 results, dead_letters = CapturedOut(), CapturedOut()
                 process_transactions(
                     events=kafka_batch(batch), results=results, dead_letters=dead_letters
@@ -358,12 +320,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         delivered=delivered,
         elapsed=elapsed,
     )
-
-
-def _remove_database(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def _indexed_function() -> Callable[..., None]:

@@ -18,6 +18,7 @@ import orjson
 from adapters.customers.sql import projection_sql
 from adapters.engines.database import SqlBank2, SqlUnitOfWork, Statements
 from adapters.engines.engine import Connection, Engine
+from adapters.engines.rejects import SqlRejects
 from domain.customers.batches import newer_than_stored
 from domain.customers.changes import Contact, ContactChange
 from domain.customers.merging import Fields, HeldContact
@@ -45,6 +46,7 @@ class SqlProjectionStore:
         self._engine = engine
         self._sql = projection_sql(engine.name)
         self._statements = Statements(engine, connection, on_statement)
+        self._rejects = SqlRejects(engine, self._statements)
 
     def applied_offsets(self, consumer_group: str) -> dict[Partition, int]:
         rows = self._query("applied_offsets", consumer_group=consumer_group)
@@ -75,17 +77,10 @@ class SqlProjectionStore:
         return {str(customer_id) for (customer_id,) in written}
 
     def rejects_between(self, spans: Mapping[Partition, tuple[int, int]]) -> list[RejectedRecord]:
-        rows = [[p.topic, p.partition, first, last] for p, (first, last) in spans.items()]
-        return [
-            RejectedRecord(str(topic), int(partition), int(offset), str(reason))
-            for topic, partition, offset, reason in self._query(
-                "rejects_between", spans_json=_json(rows)
-            )
-        ]
+        return [RejectedRecord(*row) for row in self._rejects.between(spans)]
 
     def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:
-        rows = [[r.topic, r.partition, r.offset, str(r.reason)] for r in rejects]
-        self._execute("record_rejects", rows_json=_json(rows), now=self._engine.timestamp(now))
+        self._rejects.record(rejects, now)
 
     def advance_offsets(
         self, consumer_group: str, offsets: Mapping[Partition, int], now: datetime

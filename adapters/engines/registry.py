@@ -2,7 +2,8 @@
 URL dispatch, the stores, the migrations, the tests and the benchmark read.
 
 Adding an engine: its package ``adapters/engines/<name>/`` (``engine``, ``session``, ``errors``,
-``url``; ``privileges.sql`` if it has logins), one line in ``ENGINES``, and for each consumer its
+``url``, ``rejects``; ``privileges.sql`` if it has logins), one line in ``ENGINES``, and for each
+consumer its
 statements (``adapters/<consumer>/sql/<name>.py``) and its migrations
 (``adapters/<consumer>/migrations/<name>/``); tests/databases.py says how the tests reach it.
 Nothing here imports an engine's package or its driver: ``engine_class`` does, when a URL names

@@ -26,6 +26,7 @@ import orjson
 
 from adapters.engines.database import SqlBank2, SqlUnitOfWork, Statements
 from adapters.engines.engine import Connection, Engine, Statement
+from adapters.engines.rejects import SqlRejects
 from adapters.payments.sql import payment_sql
 from domain.payments.transactions import Decision, Outcome, Status
 from service.payments.ports import StoredOutcome, UnanswerableRecord
@@ -50,6 +51,7 @@ class SqlPaymentStore:
         self._engine = engine
         self._statements = Statements(engine, connection, on_statement)
         self._sql = payment_sql(engine.name)
+        self._rejects = SqlRejects(engine, self._statements)
         # Each id's first decision written in this unit of work, as sent: the one kept.
         self._written: dict[str, _Row] = {}
 
@@ -81,8 +83,7 @@ class SqlPaymentStore:
         return stored
 
     def record_rejects(self, rejects: Sequence[UnanswerableRecord], now: datetime) -> None:
-        rows = [[r.topic, r.partition, r.offset, str(r.reason)] for r in rejects]
-        self._execute("record_rejects", self._sql.record_rejects, _json(rows), now)
+        self._rejects.record(rejects, now)
 
     def _execute(self, operation: str, statement: Statement, rows_json: str, now: datetime) -> None:
         when = self._engine.timestamp(now)

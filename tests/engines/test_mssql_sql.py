@@ -24,7 +24,9 @@ from adapters.customers.formats.fields import MAX_CUSTOMER_ID_LENGTH
 from adapters.customers.sql import PARAMETERS, mssql
 from adapters.engines.engine import Statement
 from adapters.engines.migrations import migrations_for
+from adapters.engines.mssql import rejects as mssql_rejects
 from adapters.engines.mssql.session import SESSION_SQL, split_batches
+from adapters.engines.rejects import PARAMETERS as REJECT_PARAMETERS
 from domain.customers.names import MAX_NAME_LENGTH
 
 SYSTEM_TABLES = {"sys.databases", "sys.indexes"}
@@ -43,7 +45,8 @@ def texts(holder: object) -> types.SimpleNamespace:
     )
 
 
-SQL = texts(mssql.SQL)
+# The projection's statements and the rejects ledger's, which it sends in the same batch.
+SQL = types.SimpleNamespace(**vars(texts(mssql.SQL)), **vars(texts(mssql_rejects.SQL)))
 
 
 def parse(sql: str) -> list[exp.Expression]:
@@ -121,16 +124,23 @@ def declared_parameters(holder: object) -> dict[str, tuple[str, ...] | None]:
     return found
 
 
-def test_the_projection_declares_the_parameters_the_store_passes() -> None:
-    declared = declared_parameters(mssql.SQL)
-    assert set(declared) == set(PARAMETERS)
+@pytest.mark.parametrize(
+    ("holder", "expected"),
+    [(mssql.SQL, PARAMETERS), (mssql_rejects.SQL, REJECT_PARAMETERS)],
+    ids=["projection", "rejects"],
+)
+def test_the_projection_declares_the_parameters_the_store_passes(
+    holder: object, expected: dict[str, frozenset[str]]
+) -> None:
+    declared = declared_parameters(holder)
+    assert set(declared) == set(expected)
     for name, parameters in declared.items():
         if parameters is not None:
-            assert set(parameters) == PARAMETERS[name], name
+            assert set(parameters) == expected[name], name
             assert len(set(parameters)) == len(parameters), name
 
 
-@pytest.mark.parametrize("holder", [mssql.SQL, SESSION_SQL])
+@pytest.mark.parametrize("holder", [mssql.SQL, mssql_rejects.SQL, SESSION_SQL])
 def test_statements_take_the_declared_parameters_in_the_declared_order(holder: object) -> None:
     for name, parameters in declared_parameters(holder).items():
         if parameters is None:

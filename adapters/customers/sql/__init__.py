@@ -30,12 +30,6 @@ class ProjectionSql:
     # read first, and only the newer changes are sent (then they are the ones written).
     # -> rows of (customer_id, version)
     stored_versions: Statement | None
-    # Each row is [topic, partition, offset, reason].
-    record_rejects: Statement
-    # The rejects recorded in these spans of offsets, for a redelivered batch's dead letters;
-    # spans: [topic, partition, first offset, last offset].
-    # -> rows of (topic, kafka_partition, kafka_offset, reason)
-    rejects_between: Statement
     # Each row is [topic, partition, offset].
     advance_offsets: Statement
     purge_removal_markers: Statement
@@ -48,8 +42,6 @@ PARAMETERS: dict[str, frozenset[str]] = {
     "held_contacts": frozenset({"customer_ids_json"}),
     "write_contacts": frozenset({"rows_json", "now"}),
     "stored_versions": frozenset({"customer_ids_json"}),
-    "record_rejects": frozenset({"rows_json", "now"}),
-    "rejects_between": frozenset({"spans_json"}),
     "advance_offsets": frozenset({"consumer_group", "rows_json", "now"}),
     "purge_removal_markers": frozenset({"removed_before"}),
 }

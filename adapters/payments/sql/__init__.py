@@ -30,8 +30,6 @@ class PaymentSql:
     record_decisions: Statement
     # -> rows of (the seven columns above, decided_now)
     stored_outcomes: Statement
-    # Each row is [topic, partition, offset, reason], for the rejected_messages table.
-    record_rejects: Statement
 
 
 # The parameters each statement takes, whatever the engine; each engine's declaration binds
@@ -39,7 +37,6 @@ class PaymentSql:
 PARAMETERS: dict[str, frozenset[str]] = {
     "record_decisions": frozenset({"rows_json", "now"}),
     "stored_outcomes": frozenset({"transaction_ids_json", "now"}),
-    "record_rejects": frozenset({"rows_json", "now"}),
 }
 
 

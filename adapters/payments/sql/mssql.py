@@ -61,33 +61,4 @@ WHERE id IN (
 """,
         params=("transaction_ids_json", "now"),
     ),
-    # Unanswerable messages share the customer projection's table of rejects, and its statement.
-    record_rejects=Statement(
-        """
-DECLARE @rows_json NVARCHAR(MAX) = ?;
-DECLARE @now DATETIME2 = ?;
-WITH incoming AS (
-    SELECT j.topic COLLATE Latin1_General_BIN2 AS topic, j.kafka_partition, j.kafka_offset,
-           j.reason
-    FROM OPENJSON(@rows_json) WITH (
-        topic           NVARCHAR(4000) '$[0]',
-        kafka_partition INT            '$[1]',
-        kafka_offset    BIGINT         '$[2]',
-        reason          NVARCHAR(4000) '$[3]'
-    ) AS j
-)
-MERGE dbo.rejected_messages WITH (HOLDLOCK) AS t
-USING (
-    SELECT topic, kafka_partition, kafka_offset, MIN(reason) AS reason
-    FROM incoming
-    GROUP BY topic, kafka_partition, kafka_offset
-) AS s
-ON t.topic = s.topic AND t.kafka_partition = s.kafka_partition
-   AND t.kafka_offset = s.kafka_offset
-WHEN NOT MATCHED THEN
-    INSERT (topic, kafka_partition, kafka_offset, reason, rejected_at)
-    VALUES (s.topic, s.kafka_partition, s.kafka_offset, s.reason, @now);
-""",
-        params=("rows_json", "now"),
-    ),
 )

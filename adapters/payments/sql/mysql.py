@@ -59,23 +59,4 @@ CROSS JOIN (SELECT CAST(%s AS DATETIME(6)) AS now_utc) AS p
 """,
         params=("transaction_ids_json", "now"),
     ),
-    # Unanswerable messages share the customer projection's table of rejects, and its statement.
-    record_rejects=Statement(
-        """
-INSERT INTO rejected_messages (topic, kafka_partition, kafka_offset, reason, rejected_at)
-SELECT j.topic, j.kafka_partition, j.kafka_offset, j.reason, p.now_utc
-FROM JSON_TABLE(%s, '$[*]' COLUMNS (
-         batch_position  FOR ORDINALITY,
-         topic           VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[0]',
-         kafka_partition INT    PATH '$[1]' ERROR ON ERROR,
-         kafka_offset    BIGINT PATH '$[2]' ERROR ON ERROR,
-         reason          VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[3]'
-     )) AS j
-CROSS JOIN (SELECT CAST(%s AS DATETIME(6)) AS now_utc) AS p
-ORDER BY j.topic, j.kafka_partition, j.kafka_offset, j.batch_position
-ON DUPLICATE KEY UPDATE
-    rejected_messages.kafka_offset = rejected_messages.kafka_offset
-""",
-        params=("rows_json", "now"),
-    ),
 )

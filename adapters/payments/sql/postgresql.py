@@ -54,17 +54,4 @@ WHERE t.id IN (SELECT jsonb_array_elements_text(p.ids_json))
 """,
         params=("transaction_ids_json", "now"),
     ),
-    # Unanswerable messages share the customer projection's table of rejects, and its statement.
-    record_rejects=Statement(
-        """
-INSERT INTO rejected_messages (topic, kafka_partition, kafka_offset, reason, rejected_at)
-SELECT r.item ->> 0, (r.item ->> 1)::integer, (r.item ->> 2)::bigint, r.item ->> 3, p.now
-FROM (SELECT %s::jsonb AS rows_json, %s::timestamptz AS now) AS p
-CROSS JOIN LATERAL jsonb_array_elements(p.rows_json) WITH ORDINALITY
-    AS r (item, batch_position)
-ORDER BY r.batch_position
-ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING
-""",
-        params=("rows_json", "now"),
-    ),
 )

@@ -33,15 +33,4 @@ SQL = PaymentSql(
     """,
         params=("transaction_ids_json", "now"),
     ),
-    # Unanswerable messages share the customer projection's table of rejects, and its statement.
-    record_rejects=Statement(
-        """
-        INSERT INTO rejected_messages (topic, kafka_partition, kafka_offset, reason, rejected_at)
-        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-               json_extract(value, '$[2]'), json_extract(value, '$[3]'), ?2
-        FROM json_each(?1) WHERE true
-        ON CONFLICT DO NOTHING
-    """,
-        params=("rows_json", "now"),
-    ),
 )

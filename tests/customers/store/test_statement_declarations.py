@@ -1,6 +1,6 @@
-"""Every consumer's statements, on every engine, declare the parameters the store passes, by
-name, in the order their SQL binds them (T-SQL's DECLARE prologues are checked in
-tests/engines/test_mssql_sql.py)."""
+"""Every consumer's statements and the shared rejects ledger's, on every engine, declare the
+parameters the store passes, by name, in the order their SQL binds them (T-SQL's DECLARE
+prologues are checked in tests/engines/test_mssql_sql.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from adapters.customers.sql import PARAMETERS as PROJECTION_PARAMETERS
 from adapters.customers.sql import projection_sql
 from adapters.customers.sql.sqlite import PROBING_SQL
 from adapters.engines.engine import Statement
+from adapters.engines.rejects import PARAMETERS as REJECT_PARAMETERS
+from adapters.engines.rejects import reject_sql
 from adapters.payments.sql import PARAMETERS as PAYMENT_PARAMETERS
 from adapters.payments.sql import payment_sql
 
@@ -31,6 +33,7 @@ def every_statement() -> list[tuple[str, str, Statement, frozenset[str]]]:
             (projection_sql(engine), PROJECTION_PARAMETERS),
             *((holder, PROJECTION_PARAMETERS) for holder in probing),
             (payment_sql(engine), PAYMENT_PARAMETERS),
+            (reject_sql(engine), REJECT_PARAMETERS),
         )
         for holder, parameters in holders:
             assert set(declared(holder)) == set(parameters)
@@ -80,6 +83,9 @@ def test_binding_takes_values_by_name_in_the_declared_order() -> None:
 def test_every_engine_has_statements_for_every_consumer(engine: str) -> None:
     assert projection_sql(engine) is not None
     assert payment_sql(engine) is not None
+    assert reject_sql(engine) is not None
+    with pytest.raises(ValueError, match="engine"):
+        reject_sql("nosuch")
     with pytest.raises(ValueError, match="engine"):
         projection_sql("nosuch")
     with pytest.raises(ValueError, match="engine"):
