@@ -14,7 +14,6 @@ from __future__ import annotations
 import azure.functions as func
 
 from adapters.customers import function as customers
-from adapters.payments import function as payments
 from adapters.settings import payments_enabled
 from adapters.stream.bindings import KafkaBindings
 
@@ -22,4 +21,7 @@ app = func.FunctionApp()
 kafka = KafkaBindings.from_environment()
 app.register_functions(customers.blueprint(kafka))
 if payments_enabled():
+    # Imported only where it is registered: a customer-only app never loads the payment code.
+    from adapters.payments import function as payments
+
     app.register_functions(payments.blueprint(kafka))

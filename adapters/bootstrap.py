@@ -10,19 +10,20 @@ that tools and tests can build them again from other settings or with a fixed cl
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from adapters.customers.formats import CustomerDecoder
 from adapters.customers.store import projection_units
 from adapters.engines.urls import open_bank2
-from adapters.payments.format import decode_transaction_record
-from adapters.payments.store import payment_unit_of_work
 from adapters.settings import PaymentSettings, Settings
 from adapters.stream import telemetry
 from adapters.stream.garbage import freeze_long_lived_objects
 from service.customers.projection import CustomerProjection
-from service.payments.processing import PaymentProcessing
 from service.stream.clock import Clock, utc_now
 from service.stream.retries import RetryPolicy
+
+if TYPE_CHECKING:  # imported when a payment function is built: a customer-only app never loads it
+    from service.payments.processing import PaymentProcessing
 
 # Bounded so that an invocation with all its host-level retries (see adapters/stream/bindings.py)
 # stays well inside the Kafka consumer's max.poll.interval.ms of 5 minutes:
@@ -48,6 +49,10 @@ def build_payment_processing(
     settings: PaymentSettings, *, clock: Clock = utc_now
 ) -> PaymentProcessing:
     """The payment processor on its own connection, even when it shares Bank 2's database."""
+    from adapters.payments.format import decode_transaction_record  # noqa: PLC0415 - see above
+    from adapters.payments.store import payment_unit_of_work  # noqa: PLC0415
+    from service.payments.processing import PaymentProcessing  # noqa: PLC0415
+
     database = open_bank2(settings.database_url, settings.database_setting, streams=("payments",))
     return PaymentProcessing(
         payment_unit_of_work(database), decode_transaction_record, retry=BANK2_RETRY, clock=clock

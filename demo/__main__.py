@@ -11,38 +11,29 @@ function. At the end the demo checks Bank 2 against the generator's independent 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sqlite3
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from tqdm import tqdm
 
 from adapters import bootstrap
 from demo.cli import add_run_arguments, positive_int, recreate
-from demo.functions_host import KafkaFunction, deliveries, kafka_batch, quietly_indexed
+from demo.functions_host import (
+    KafkaFunction,
+    batch_totals,
+    deliveries,
+    kafka_batch,
+    quietly_indexed,
+)
 from demo.generator import CustomerEventGenerator
 
 TOPIC = "customers"
 CONSUMER_GROUP = "telesales-demo"
-
-
-class _BatchTotals(logging.Handler):
-    """Adds up the function's structured batch summaries."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.totals: Counter[str] = Counter()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        for name, value in vars(record).items():
-            if name.startswith("batch_") and isinstance(value, int):
-                self.totals[name.removeprefix("batch_")] += value
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -67,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     generator = CustomerEventGenerator(
         seed=args.seed, customers=args.customers, partitions=args.partitions
     )
-    with _batch_totals() as totals:
+    with batch_totals("telesales.customers", "batch_") as totals:
         project_customers = _indexed_function()
         started = time.perf_counter()
         delivered = 0
@@ -90,21 +81,6 @@ def _indexed_function() -> KafkaFunction:
     function = quietly_indexed(function_app.app, "project_customers")
     bootstrap.reset()
     return function
-
-
-@contextmanager
-def _batch_totals() -> Iterator[_BatchTotals]:
-    totals = _BatchTotals()
-    function_logger = logging.getLogger("telesales.customers")
-    saved = function_logger.level, function_logger.propagate
-    function_logger.addHandler(totals)
-    function_logger.setLevel(logging.INFO)
-    function_logger.propagate = False  # the summary is printed at the end, not per batch
-    try:
-        yield totals
-    finally:
-        function_logger.removeHandler(totals)
-        function_logger.level, function_logger.propagate = saved
 
 
 def _report(

@@ -15,6 +15,7 @@ import logging
 import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -172,3 +173,36 @@ def deliveries(
             batch = []
     if batch:
         yield batch, False
+
+
+class BatchTotals(logging.Handler):
+    """Adds up a function's structured batch summaries (the log fields named ``<prefix>...``)
+    and keeps their lines."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self._prefix = prefix
+        self.totals: Counter[str] = Counter()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+        for name, value in vars(record).items():
+            if name.startswith(self._prefix) and isinstance(value, int):
+                self.totals[name.removeprefix(self._prefix)] += value
+
+
+@contextmanager
+def batch_totals(logger_name: str, prefix: str) -> Iterator[BatchTotals]:
+    """Collect the function's batch summaries instead of printing one line per batch."""
+    totals = BatchTotals(prefix)
+    function_logger = logging.getLogger(logger_name)
+    saved = function_logger.level, function_logger.propagate
+    function_logger.addHandler(totals)
+    function_logger.setLevel(logging.INFO)
+    function_logger.propagate = False  # the summary is printed at the end, not per batch
+    try:
+        yield totals
+    finally:
+        function_logger.removeHandler(totals)
+        function_logger.level, function_logger.propagate = saved

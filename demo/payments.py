@@ -18,7 +18,6 @@ import argparse
 import bisect
 import importlib
 import json
-import logging
 import os
 import random
 import re
@@ -28,7 +27,6 @@ import time
 import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -39,7 +37,7 @@ from tqdm import tqdm
 
 from adapters import bootstrap
 from demo.cli import add_run_arguments, positive_int, recreate
-from demo.functions_host import deliveries, kafka_batch, quietly_indexed
+from demo.functions_host import BatchTotals, batch_totals, deliveries, kafka_batch, quietly_indexed
 
 TOPIC = "transactions"
 SETTINGS = {
@@ -251,21 +249,6 @@ def _luhn_check_digit(body: str) -> int:
     return (10 - total % 10) % 10
 
 
-class _BatchTotals(logging.Handler):
-    """Adds up the function's structured batch summaries."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.totals: Counter[str] = Counter()
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
-        for name, value in vars(record).items():
-            if name.startswith("payments_") and isinstance(value, int):
-                self.totals[name.removeprefix("payments_")] += value
-
-
 @dataclass(slots=True)
 class _Published:
     """What the function handed its two output bindings over the run."""
@@ -296,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=args.seed, today=datetime.now(_BRASILIA).date(), partitions=args.partitions
     )
     published = _Published(answers={})
-    with _batch_totals() as totals:
+    with batch_totals("telesales.payments", "payments_") as totals:
         process_transactions = _indexed_function()
         started = time.perf_counter()
         delivered = 0
@@ -350,26 +333,11 @@ def _collect(published: _Published, results: CapturedOut, dead_letters: Captured
     published.dead_letters += len(json.loads(dead_letters.value or "[]"))
 
 
-@contextmanager
-def _batch_totals() -> Iterator[_BatchTotals]:
-    totals = _BatchTotals()
-    function_logger = logging.getLogger("telesales.payments")
-    saved = function_logger.level, function_logger.propagate
-    function_logger.addHandler(totals)
-    function_logger.setLevel(logging.INFO)
-    function_logger.propagate = False  # the summary is printed at the end, not per batch
-    try:
-        yield totals
-    finally:
-        function_logger.removeHandler(totals)
-        function_logger.level, function_logger.propagate = saved
-
-
 def _report(  # noqa: PLR0913 - everything the run measured
     database: Path,
     *,
     generator: TransactionStreamGenerator,
-    totals: _BatchTotals,
+    totals: BatchTotals,
     published: _Published,
     delivered: int,
     elapsed: float,

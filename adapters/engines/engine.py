@@ -143,3 +143,13 @@ def close_quietly(connection: Any) -> None:
     """Close a connection that may be half-open; it is dropped either way."""
     with contextlib.suppress(Exception):
         connection.close()
+
+
+def engine_statements(module: str, engine: str, what: str) -> Any:
+    """The ``SQL`` an engine declares for ``what`` in ``module``, imported when first needed (a
+    function on SQLite never loads another engine's); a ValueError if the engine has none."""
+    try:
+        found = importlib.import_module(module)
+    except ModuleNotFoundError:
+        raise ValueError(f"no {what} statements for the {engine!r} engine") from None
+    return found.SQL

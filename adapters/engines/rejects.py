@@ -8,7 +8,6 @@ the rest of its batch. Each engine declares the two statements in ``<engine>/rej
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +15,7 @@ from datetime import datetime
 import orjson
 
 from adapters.engines.database import Statements
-from adapters.engines.engine import Engine, Statement
+from adapters.engines.engine import Engine, Statement, engine_statements
 from adapters.stream.dead_letters import RejectedAt
 from service.stream.records import Partition
 
@@ -41,11 +40,9 @@ PARAMETERS: dict[str, frozenset[str]] = {
 
 def reject_sql(engine: str) -> RejectSql:
     """The ledger's statements for the engine of this name, imported when first needed."""
-    try:
-        module = importlib.import_module(f"adapters.engines.{engine}.rejects")
-    except ModuleNotFoundError:
-        raise ValueError(f"no rejected-messages statements for the {engine!r} engine") from None
-    sql: RejectSql = module.SQL
+    sql: RejectSql = engine_statements(
+        f"adapters.engines.{engine}.rejects", engine, "rejected-messages"
+    )
     return sql
 
 

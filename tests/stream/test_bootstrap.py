@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,3 +72,22 @@ def test_payments_sharing_bank2_add_their_tables_to_it(sqlite_url: str) -> None:
     bootstrap.customer_projection().handle([StreamRecord("customers", 0, 0, None, None)])
     bootstrap.payment_processing().handle([StreamRecord("transactions", 0, 0, None, b"{")])
     assert {"contact_state", "transactions", "rejected_messages"} <= _tables(sqlite_url)
+
+
+def test_a_customer_only_app_never_loads_the_payment_code() -> None:
+    probe = (
+        "import sys, function_app\n"
+        "from adapters import bootstrap\n"
+        "bootstrap.customer_projection()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[1:2] == ['payments']))\n"
+    )
+    environ = {k: v for k, v in os.environ.items() if k != "KAFKA_TRANSACTIONS_TOPIC"}
+    completed = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).resolve().parents[2],
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert completed.stdout.strip() == "[]"

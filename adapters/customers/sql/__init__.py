@@ -7,10 +7,9 @@ order its SQL binds them; the store passes them by name.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
-from adapters.engines.engine import Statement
+from adapters.engines.engine import Statement, engine_statements
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +49,5 @@ PARAMETERS: dict[str, frozenset[str]] = {
 def projection_sql(engine: str) -> ProjectionSql:
     """The customer projection's statements for the engine of this name (``Engine.name``),
     imported when first needed: a function on SQLite never loads the others."""
-    try:
-        module = importlib.import_module(f"{__name__}.{engine}")
-    except ModuleNotFoundError:
-        raise ValueError(f"no customer projection statements for the {engine!r} engine") from None
-    sql: ProjectionSql = module.SQL
+    sql: ProjectionSql = engine_statements(f"{__name__}.{engine}", engine, "customer projection")
     return sql

@@ -7,10 +7,9 @@ parameters by name, in the order its SQL binds them; the store passes them by na
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
-from adapters.engines.engine import Statement
+from adapters.engines.engine import Statement, engine_statements
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +42,5 @@ PARAMETERS: dict[str, frozenset[str]] = {
 def payment_sql(engine: str) -> PaymentSql:
     """The payment processor's statements for the engine of this name (``Engine.name``),
     imported when first needed."""
-    try:
-        module = importlib.import_module(f"{__name__}.{engine}")
-    except ModuleNotFoundError:
-        raise ValueError(f"no payment statements for the {engine!r} engine") from None
-    sql: PaymentSql = module.SQL
+    sql: PaymentSql = engine_statements(f"{__name__}.{engine}", engine, "payment")
     return sql
