@@ -7,7 +7,7 @@
 --   sqlcmd -S <server>.database.windows.net -d <database> --authentication-method ActiveDirectoryDefault \
 --          -v CUSTOMERS_IDENTITY="<customers identity name>" PAYMENTS_IDENTITY="<payments identity name>" \
 --             TELESALES_PRINCIPAL="<Entra group name>" \
---          -i adapters/engines/privileges/mssql.sql
+--          -i adapters/engines/mssql/privileges.sql
 --
 -- (infra/scripts/grant-bank2-access.sh does this after a deployment, with the names Bicep output.)
 --

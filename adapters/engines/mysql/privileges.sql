@@ -4,7 +4,7 @@
 -- to the Bank 2 database as its owner or an administrator (the account needs CREATE ROLE,
 -- CREATE USER, and the privileges it grants WITH GRANT OPTION):
 --
---   mysql -h <host> -u <admin> -p <database> < adapters/engines/privileges/mysql.sql
+--   mysql -h <host> -u <admin> -p <database> < adapters/engines/mysql/privileges.sql
 --
 -- Grants without a database name apply to the database the session is connected to, which is
 -- why the database must be named on the command line.

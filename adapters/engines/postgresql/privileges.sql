@@ -9,7 +9,7 @@
 --        -v payments_role=<login of the payment processor Function> \
 --        -v telesales_role=<telesales role> \
 --        [-v schema=<schema of the tables, default public>] \
---        -f adapters/engines/privileges/postgresql.sql
+--        -f adapters/engines/postgresql/privileges.sql
 --
 -- The roles must exist already. function_role is the login in the customers Function's
 -- BANK2_URL and payments_role the one in the payment processor's (for example CREATE ROLE
