@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from adapters.customers.formats import CustomerDecoder
 from adapters.customers.store import projection_units
+from adapters.engines.registry import ALL_STREAMS
 from adapters.engines.urls import open_bank2
 from adapters.settings import PaymentSettings, Settings
 from adapters.stream import telemetry
@@ -30,11 +31,14 @@ if TYPE_CHECKING:  # imported when a payment function is built: a customer-only 
 # tests/stream/test_retry_budget.py adds it up.
 BANK2_RETRY = RetryPolicy(attempts=4, first_delay_s=1.0, max_delay_s=10.0, budget_s=30.0)
 
+# Bank 2 holds every consumer's tables, whichever function connects first, so that its
+# least-privilege scripts (adapters/engines/<engine>/privileges.sql) always find them. A
+# separate payments database (PAYMENTS_DB_URL) holds the payment processor's only.
+BANK2_STREAMS = ALL_STREAMS
+
 
 def build_customer_projection(settings: Settings, *, clock: Clock = utc_now) -> CustomerProjection:
-    # Each consumer migrates its own stream on its own connection: Bank 2 gets the payment
-    # tables only where the payment processor uses Bank 2 too.
-    bank2 = open_bank2(settings.bank2_url, "BANK2_URL", streams=("customers",))
+    bank2 = open_bank2(settings.bank2_url, "BANK2_URL", streams=BANK2_STREAMS)
     return CustomerProjection(
         projection_units(bank2),
         CustomerDecoder(settings.unavailable_value_placeholder),
@@ -53,7 +57,9 @@ def build_payment_processing(
     from adapters.payments.store import payment_unit_of_work  # noqa: PLC0415
     from service.payments.processing import PaymentProcessing  # noqa: PLC0415
 
-    database = open_bank2(settings.database_url, settings.database_setting, streams=("payments",))
+    # A database of its own (PAYMENTS_DB_URL) gets the payment tables only; Bank 2 gets them all.
+    streams = BANK2_STREAMS if settings.database_setting == "BANK2_URL" else ("payments",)
+    database = open_bank2(settings.database_url, settings.database_setting, streams=streams)
     return PaymentProcessing(
         payment_unit_of_work(database), decode_transaction_record, retry=BANK2_RETRY, clock=clock
     )

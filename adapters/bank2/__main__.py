@@ -4,9 +4,9 @@
 
 Applies the missing migrations of the consumers a database serves, on the engine that
 ``BANK2_URL`` (or ``--url``) names, as the connecting user, and prints the schema version. By
-default a database serves the customer projection, and the payment processor too unless
-``PAYMENTS_DB_URL`` names another database; ``--consumer payments --url <PAYMENTS_DB_URL>``
-migrates a separate payments database. Run it as the schema owner: with the least-privilege
+default Bank 2 gets every consumer's tables, and the database ``PAYMENTS_DB_URL`` names, when
+``--url`` is that one and not ``BANK2_URL``, the payment processor's only
+(``--consumer payments`` says so explicitly). Run it as the schema owner: with the least-privilege
 grants the function's own identity can read the schema version but not change the schema. The
 function also applies migrations when it first connects, so on a development database nothing
 else is needed.
@@ -35,8 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     migrate.add_argument(
         "--consumer",
         choices=[*STREAMS, _ALL],
-        help="whose tables to migrate (default: what BANK2_URL serves: customers, and payments "
-        "unless PAYMENTS_DB_URL names another database)",
+        help="whose tables to migrate (default: all of them, or payments only for the "
+        "database PAYMENTS_DB_URL names when it is not BANK2_URL's)",
     )
     args = parser.parse_args(argv)
 
@@ -74,9 +74,10 @@ def _streams(consumer: str | None, url: str) -> tuple[str, ...]:
         return tuple(STREAMS)
     if consumer is not None:
         return (consumer,)
-    payments_url = os.environ.get("PAYMENTS_DB_URL")
-    shares_bank2 = not payments_url or payments_url == url
-    return ("customers", "payments") if shares_bank2 else ("customers",)
+    # Bank 2 holds every consumer's tables (adapters/bootstrap.py); a separate payments database,
+    # the payment processor's only.
+    payments_only = url == os.environ.get("PAYMENTS_DB_URL") != os.environ.get("BANK2_URL")
+    return ("payments",) if payments_only else tuple(STREAMS)
 
 
 if __name__ == "__main__":

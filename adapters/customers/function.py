@@ -24,7 +24,10 @@ from service.customers.summary import BatchSummary
 
 FUNCTION_NAME = "project_customers"
 METRICS = BatchMetrics(
-    namespace="telesales", events="telesales.customer_events", span="project customer batch"
+    scope="telesales.customers",
+    namespace="telesales",
+    events="telesales.customer_events",
+    span="project customer batch",
 )
 logger = logging.getLogger("telesales.customers")
 

@@ -84,16 +84,17 @@ class MemoryProjectionStore:
         return held
 
     def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:
-        newest: dict[str, ContactChange] = {}
-        for change in changes:
+        rows = [_row(change, now) for change in changes]  # every row checked, as SQL sends all
+        newest: dict[str, tuple[ContactChange, ContactRow]] = {}
+        for change, row in zip(changes, rows, strict=True):
             kept = newest.get(change.customer_id)
-            if kept is None or change.version.key > kept.version.key:
-                newest[change.customer_id] = change
+            if kept is None or change.version.key > kept[0].version.key:
+                newest[change.customer_id] = (change, row)
         written = set()
-        for customer_id, change in newest.items():
+        for customer_id, (change, row) in newest.items():
             held = self._state.contacts.get(customer_id)
             if held is None or change.version.key > held.version:
-                self._state.contacts[customer_id] = _row(change, now)
+                self._state.contacts[customer_id] = row
                 written.add(customer_id)
         return written
 

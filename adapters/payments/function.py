@@ -27,6 +27,7 @@ from service.payments.summary import PaymentBatch
 
 FUNCTION_NAME = "process_transactions"
 METRICS = BatchMetrics(
+    scope="telesales.payments",
     namespace="telesales.payments",
     events="telesales.payments.transactions",
     span="process transaction batch",

@@ -54,9 +54,9 @@ class MemoryPaymentStore:
         self._state = state
 
     def record_decisions(self, decisions: Sequence[Decision], now: datetime) -> None:
-        for decision in decisions:
-            if decision.transaction_id not in self._state.transactions:
-                self._state.transactions[decision.transaction_id] = _row(decision, now)
+        rows = [_row(decision, now) for decision in decisions]  # every row checked, as SQL does
+        for decision, row in zip(decisions, rows, strict=True):
+            self._state.transactions.setdefault(decision.transaction_id, row)
 
     def stored_outcomes(
         self, transaction_ids: Collection[str], now: datetime

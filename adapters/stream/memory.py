@@ -46,8 +46,12 @@ class MemoryUnitOfWork(Generic[StateT, StoreT]):
 
     def __enter__(self) -> Self:
         self._database.lock.acquire()
-        self._working = copy.deepcopy(self._database.state)
-        self.store = self._make_store(self._working)
+        try:
+            self._working = copy.deepcopy(self._database.state)
+            self.store = self._make_store(self._working)
+        except BaseException:
+            self._database.lock.release()
+            raise
         return self
 
     def commit(self) -> None:

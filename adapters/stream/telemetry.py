@@ -52,6 +52,7 @@ class BatchReport(Protocol):
 class BatchMetrics:
     """A consumer's instrument names: ``<namespace>.batch.size`` and so on."""
 
+    scope: str  # the meter's and tracer's name: "telesales.customers", "telesales.payments"
     namespace: str  # "telesales" for the customer projection, as its dashboards know it
     events: str  # the counter of messages by outcome
     span: str  # the batch's trace span
@@ -66,7 +67,7 @@ class BatchTelemetry:
         meter_provider: metrics.MeterProvider | None = None,
         tracer_provider: trace.TracerProvider | None = None,
     ) -> None:
-        meter = metrics.get_meter(names.namespace, meter_provider=meter_provider)
+        meter = metrics.get_meter(names.scope, meter_provider=meter_provider)
         prefix = names.namespace
         self._span_name = names.span
         self._events = meter.create_counter(
@@ -86,7 +87,7 @@ class BatchTelemetry:
             unit="s",
             description="from the Kafka record's timestamp to its commit",
         )
-        self._tracer = trace.get_tracer(prefix, tracer_provider=tracer_provider)
+        self._tracer = trace.get_tracer(names.scope, tracer_provider=tracer_provider)
 
     @contextmanager
     def batch_span(self, size: int) -> Iterator[trace.Span]:

@@ -66,7 +66,7 @@ echo "1/2 Applying the Bank 2 migrations to $AZURE_SQL_DATABASE_NAME on $AZURE_S
 # authentication=token without client_id: azure-identity's DefaultAzureCredential, i.e. the
 # az login of the admin running this script (the schema owner).
 BANK2_URL="mssql+pyodbc://$AZURE_SQL_SERVER_FQDN/$AZURE_SQL_DATABASE_NAME?authentication=token" \
-    "$PYTHON" -m adapters.bank2 migrate ||
+    "$PYTHON" -m adapters.bank2 migrate --consumer all ||
     fail "the migration failed (see above). If the server could not be reached: its public endpoint is closed unless the deployment opened it to your address, so run this from inside the virtual network"
 
 echo "2/2 Granting $CUSTOMERS_IDENTITY_NAME and $PAYMENTS_IDENTITY_NAME their least privileges, and $TELESALES_PRINCIPAL the view"

@@ -122,3 +122,16 @@ def test_the_cli_reports_a_malformed_url_on_one_line(
     assert err.count("\n") == 1
     assert "Traceback" not in err
     assert "s3cret" not in err
+
+
+def test_the_cli_gives_bank2_every_table_and_the_payments_database_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bank2_url = f"sqlite:///{tmp_path / 'bank2.db'}"
+    payments_url = f"sqlite:///{tmp_path / 'payments.db'}"
+    monkeypatch.setenv("BANK2_URL", bank2_url)
+    monkeypatch.setenv("PAYMENTS_DB_URL", payments_url)
+    assert bank2_cli(["migrate"]) == 0
+    assert bank2_cli(["migrate", "--url", payments_url]) == 0
+    assert opened(bank2_url, "customers")[0] == CUSTOMER_TABLES | PAYMENT_TABLES
+    assert opened(payments_url, "payments")[0] == PAYMENT_TABLES

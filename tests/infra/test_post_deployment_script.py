@@ -81,7 +81,7 @@ def test_it_migrates_as_the_signed_in_admin_then_grants_the_least_privileges(
     completed, calls = _run(tmp_path, OUTPUTS | {"TELESALES_PRINCIPAL": "Telesales team"})
     assert completed.returncode == 0, completed.stderr
     (migrate, grant) = calls
-    assert migrate[:2] == ["python", ["-m", "adapters.bank2", "migrate"]]
+    assert migrate[:2] == ["python", ["-m", "adapters.bank2", "migrate", "--consumer", "all"]]
     # Token sign-in without a client id: DefaultAzureCredential, i.e. the admin's az login.
     assert migrate[2] == (
         "mssql+pyodbc://sql-dev-abc.database.windows.net/bank2?authentication=token"
