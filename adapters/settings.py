@@ -25,6 +25,8 @@ APP_SETTINGS: dict[str, bool] = {
     "KAFKA_PASSWORD": False,
     "KAFKA_DEAD_LETTER_TOPIC": False,  # set: rejected messages are also reported there
     "KAFKA_DEAD_LETTER_VALUE": False,  # pointer (default) or original: what a dead letter holds
+    # Lag one instance is expected to hold: the Kafka scaler's lagThreshold (docs/capacity.md).
+    "KAFKA_LAG_THRESHOLD": False,
     # The application.
     "BANK2_URL": True,
     "BANK2_REMOVAL_MARKER_RETENTION_DAYS": False,

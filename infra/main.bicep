@@ -59,7 +59,7 @@ param elasticPremiumSku string = 'EP1'
 
 @minValue(1)
 @maxValue(100)
-@description('Partitions of the customer topic. No more instances than partitions can consume, so Elastic Premium is capped at this count; Flex Consumption caps itself through the Kafka scaler.')
+@description('Partitions of the customer topic (of the larger topic, with the payment processor on). No more instances than partitions can consume, so each function is capped at this count: Flex Consumption\'s maximumInstanceCount (which applies to each function\'s scale group) and Elastic Premium\'s plan and app limits.')
 param kafkaTopicPartitions int = 4
 
 @allowed([
@@ -80,6 +80,11 @@ param kafkaCustomersTopic string = 'customers'
 
 @description('Consumer group; also the key of the offsets stored in Bank 2.')
 param kafkaConsumerGroup string = 'telesales-contacts'
+
+@minValue(1)
+@maxValue(2147483647)
+@description('Unprocessed messages one instance is expected to hold (KAFKA_LAG_THRESHOLD, the Kafka triggers\' lagThreshold): the scaler asks for ceil(lag / this) instances, at most one per partition. Default: 5,000 events/s per instance for 10 s (docs/capacity.md, section 6); the extension\'s own default is 1000.')
+param kafkaLagThreshold int = 50000
 
 @description('Messages per batch (host.json extensions.kafka.maxBatchSize, overridden by an app setting). The extension bounds a batch by count only: its bytes are at most this times the topic\'s max.message.bytes, and the host and worker hold several copies (docs/operations.md, "Batch memory and message size"). 500 suits a topic whose max.message.bytes is 64 KiB; with 1 MiB messages (Event Hubs\' limit) choose 16 to 64.')
 @minValue(1)
@@ -193,6 +198,12 @@ param clientIpAddress string = ''
 @description('Address space of the virtual network: /24 subnets 1 (the app) and 2 (private endpoints) are used.')
 param virtualNetworkAddressPrefix string = '10.42.0.0/16'
 
+// --- Scaling ----------------------------------------------------------------------------------
+
+@minValue(0)
+@description('Flex Consumption: instances kept running for the customer function (always ready, billed while idle; they do not count toward maximumInstanceCount). Default: 1 in production (publicNetworkAccessForDevelopment Disabled), 0 in development, which then scales to zero. Ignored on Elastic Premium, which always keeps one instance warm.')
+param customersAlwaysReadyInstances int = (publicNetworkAccessForDevelopment == 'Disabled') ? 1 : 0
+
 // --- Alerts -----------------------------------------------------------------------------------
 
 @description('E-mail address that receives the alerts. Empty: the alert rules fire without notifying anyone.')
@@ -217,6 +228,9 @@ var bank2DatabaseName = 'bank2'
 var kafkaUsernameSecretName = 'kafka-username'
 var kafkaPasswordSecretName = 'kafka-password'
 var kafkaUsesCredentials = kafkaSecurity != 'noAuthentication'
+// The customer function's name (adapters/customers/function.py FUNCTION_NAME): Flex Consumption
+// scales it, and keeps its always-ready instances, as the group function:project_customers.
+var customersFunctionName = 'project_customers'
 
 // What the Kafka trigger is told: protocol and mechanism names as the azure-functions library
 // spells them (BrokerProtocol / BrokerAuthenticationMode). Comparisons inside conditionals are
@@ -429,6 +443,8 @@ var applicationSettings = {
   KAFKA_PASSWORD: kafkaUsesCredentials ? kafkaPasswordReference : ''
   KAFKA_DEAD_LETTER_TOPIC: kafkaDeadLetterTopic
   KAFKA_DEAD_LETTER_VALUE: kafkaDeadLetterValue
+  // Read when the app is indexed: lagThreshold is a number in the trigger, not a setting name.
+  KAFKA_LAG_THRESHOLD: string(kafkaLagThreshold)
   // host.json values can be overridden per deployment by AzureFunctionsJobHost__<path> settings.
   AzureFunctionsJobHost__extensions__kafka__maxBatchSize: string(kafkaMaxBatchSize)
   // ODBC Driver 18 signs in as the customer function's identity (its client id); no password.
@@ -457,6 +473,8 @@ module functionApp 'app/function-app.bicep' = {
     pythonVersion: pythonVersion
     elasticPremiumSku: elasticPremiumSku
     maximumInstances: kafkaTopicPartitions
+    customersFunctionName: customersFunctionName
+    customersAlwaysReadyInstances: customersAlwaysReadyInstances
     flexInstanceMemoryMB: flexInstanceMemoryMB
     hostIdentityId: hostIdentity.id
     hostIdentityClientId: hostIdentity.properties.clientId

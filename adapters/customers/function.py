@@ -69,6 +69,7 @@ def blueprint(kafka: KafkaBindings) -> func.Blueprint:
             consumer_group="%KAFKA_CONSUMER_GROUP%",
             cardinality="many",
             data_type="string",
+            lag_threshold=kafka.lag_threshold,
             **kafka.connection(),
         )(function)
         decorated = functions.retry(**BATCH_RETRY)(decorated)

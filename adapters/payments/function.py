@@ -73,6 +73,7 @@ def blueprint(kafka: KafkaBindings) -> func.Blueprint:
         consumer_group="%KAFKA_PAYMENTS_CONSUMER_GROUP%",
         cardinality="many",
         data_type="string",
+        lag_threshold=kafka.lag_threshold,
         **kafka.connection(),
     )
     @functions.kafka_output(

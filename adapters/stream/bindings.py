@@ -4,6 +4,10 @@ The Kafka extension resolves the broker list, topics, consumer group and credent
 settings itself (``%NAME%``), but the security protocol and SASL mechanism are binding
 attributes: the worker reads them when it indexes the app, from the same settings. Credentials
 are only passed when a protocol or mechanism is set, which is also when the extension reads them.
+
+The trigger's ``lagThreshold`` is read the same way: the extension takes it as a number (a
+``long`` in its trigger attribute and in the metadata the scale controller deserialises), so a
+``%NAME%`` there would not be resolved; the value itself goes into the function's JSON.
 """
 
 from __future__ import annotations
@@ -28,6 +32,34 @@ def _enum_name(raw: str | None, allowed: frozenset[str], setting: str) -> str:
         choices = ", ".join(sorted(allowed))
         raise SettingsError(f"{setting} must be one of {choices} (any case, '_' allowed)")
     return name
+
+
+# The lag (unprocessed messages) one instance is expected to hold: the Kafka scaler asks for
+# ceil(total lag / lagThreshold) instances, at most one per partition. Default: what one instance
+# drains in DRAIN_SECONDS at the capacity model's planning rate (docs/capacity.md, section 6).
+PLANNED_EVENTS_PER_SECOND_PER_INSTANCE = 5_000
+DRAIN_SECONDS = 10
+DEFAULT_LAG_THRESHOLD = PLANNED_EVENTS_PER_SECOND_PER_INSTANCE * DRAIN_SECONDS
+# The target scaler casts the threshold to a 32-bit int (KafkaGenericTargetScaler.GetConcurrency).
+_MAX_LAG_THRESHOLD = 2**31 - 1
+
+
+def _lag_threshold(raw: str | None) -> int:
+    """A whole number of messages from 1 to 2**31 - 1; unset or empty means the default."""
+    text = (raw or "").strip()
+    if not text:
+        return DEFAULT_LAG_THRESHOLD
+    try:
+        value = int(text)
+    except ValueError:
+        raise SettingsError(
+            f"KAFKA_LAG_THRESHOLD must be a whole number of messages, got {raw!r}"
+        ) from None
+    if not 1 <= value <= _MAX_LAG_THRESHOLD:
+        raise SettingsError(
+            f"KAFKA_LAG_THRESHOLD must be from 1 to {_MAX_LAG_THRESHOLD}, got {value}"
+        )
+    return value
 
 
 def _dead_letter_value(raw: str | None) -> DeadLetterValue:
@@ -77,6 +109,8 @@ class KafkaBindings:
     dead_letter_topic: bool
     # What the customer function's dead letters hold: a pointer unless told otherwise.
     dead_letter_value: DeadLetterValue = DeadLetterValue.POINTER
+    # Every Kafka trigger's lagThreshold (KAFKA_LAG_THRESHOLD).
+    lag_threshold: int = DEFAULT_LAG_THRESHOLD
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> KafkaBindings:
@@ -87,6 +121,7 @@ class KafkaBindings:
             ),
             dead_letter_topic=bool(environ.get("KAFKA_DEAD_LETTER_TOPIC", "").strip()),
             dead_letter_value=_dead_letter_value(environ.get("KAFKA_DEAD_LETTER_VALUE")),
+            lag_threshold=_lag_threshold(environ.get("KAFKA_LAG_THRESHOLD")),
         )
 
     def connection(self) -> KafkaConnection:

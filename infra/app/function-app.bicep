@@ -9,7 +9,9 @@
 // connection string is a Key Vault reference, and FTP is disabled.
 //
 // Either way no more instances than the topic has partitions can consume: the Kafka scaler never
-// asks for more, and Elastic Premium is also capped at that count here.
+// asks for more, and the plan is capped at that count too. On Flex Consumption each function
+// scales in its own group (function:<name>); maximumInstanceCount applies to each group's
+// on-demand instances, and the customer function may keep always-ready instances besides.
 //
 // Identities: the site carries three user-assigned identities. The host identity is the one the
 // platform and the Functions host sign in with (host storage, the Flex deployment container, Key
@@ -54,6 +56,13 @@ param elasticPremiumSku string
 @description('Most instances that can do work: the Kafka topic partitions.')
 param maximumInstances int
 
+@description('The customer function\'s name: its Flex Consumption scale group is function:<name>.')
+param customersFunctionName string
+
+@minValue(0)
+@description('Flex Consumption: always-ready instances of the customer function (0: it scales to zero).')
+param customersAlwaysReadyInstances int
+
 @allowed([
   2048
   4096
@@ -90,9 +99,15 @@ param applicationSettings object
 
 var isFlex = hostingPlan == 'FlexConsumption'
 
-// The lowest maximum instance count Flex Consumption accepts is 40; the Kafka scaler still never
-// runs more instances than there are partitions.
-var flexMaximumInstances = max(40, maximumInstances)
+// Always-ready instances per scale group: HTTP, Blob (Event Grid) and Durable triggers share the
+// groups http, blob and durable; every other function, such as a Kafka trigger, is its own group,
+// named function:<name> ("Set always ready instance counts", Flex Consumption how-to).
+var flexAlwaysReady = (customersAlwaysReadyInstances == 0) ? [] : [
+  {
+    name: 'function:${customersFunctionName}'
+    instanceCount: customersAlwaysReadyInstances
+  }
+]
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -153,7 +168,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
       }
       scaleAndConcurrency: {
-        maximumInstanceCount: flexMaximumInstances
+        // Per function group; the lowest value Flex Consumption accepts is now 1 (it was 40).
+        maximumInstanceCount: maximumInstances
+        alwaysReady: flexAlwaysReady
         instanceMemoryMB: flexInstanceMemoryMB
       }
       runtime: {

@@ -55,8 +55,8 @@ def test_flex_consumption_is_the_default_and_runs_python_from_function_app_confi
         "type": "UserAssignedIdentity",
         "userAssignedIdentityResourceId": "hostIdentity.id",
     }
-    # Flex Consumption's lowest accepted maximum is 40; the Kafka scaler caps at partitions.
-    assert config["scaleAndConcurrency"]["maximumInstanceCount"] == 40
+    # One on-demand instance per partition of the default 4 (tests/infra/test_scaling.py).
+    assert config["scaleAndConcurrency"]["maximumInstanceCount"] == 4
     assert config["scaleAndConcurrency"]["instanceMemoryMB"] == 2048
 
 
@@ -108,12 +108,6 @@ def test_elastic_premium_scales_with_runtime_scale_monitoring_up_to_the_partitio
 def test_elastic_premium_runs_python_3_12_when_asked() -> None:
     main = deploy(hostingPlan="ElasticPremium", pythonVersion="3.12")
     assert site(main).body["properties"]["siteConfig"]["linuxFxVersion"] == "Python|3.12"
-
-
-def test_flex_consumption_scales_past_the_partitions_only_up_to_its_own_floor() -> None:
-    main = deploy(kafkaTopicPartitions=64)
-    config = site(main).body["properties"]["functionAppConfig"]
-    assert config["scaleAndConcurrency"]["maximumInstanceCount"] == 64
 
 
 @pytest.mark.parametrize("hosting_plan", PLANS)

@@ -15,7 +15,12 @@ import pytest
 import function_app
 from adapters import bootstrap
 from adapters.settings import SettingsError
-from adapters.stream.bindings import KafkaBindings
+from adapters.stream.bindings import (
+    DEFAULT_LAG_THRESHOLD,
+    DRAIN_SECONDS,
+    PLANNED_EVENTS_PER_SECOND_PER_INSTANCE,
+    KafkaBindings,
+)
 from demo.functions_host import KafkaMessage, indexed_functions, kafka_batch
 
 WHEN = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -76,6 +81,32 @@ def test_a_local_plaintext_broker_needs_no_credentials() -> None:
 def test_an_unknown_protocol_or_mechanism_is_refused_by_name(setting: str, value: str) -> None:
     with pytest.raises(SettingsError, match=setting):
         KafkaBindings.from_environment({setting: value})
+
+
+def test_the_lag_threshold_is_what_one_instance_drains_in_the_accepted_time() -> None:
+    # docs/capacity.md, section 6: 5,000 events/s per instance for 10 s.
+    assert PLANNED_EVENTS_PER_SECOND_PER_INSTANCE * DRAIN_SECONDS == DEFAULT_LAG_THRESHOLD == 50_000
+    assert KafkaBindings.from_environment({}).lag_threshold == DEFAULT_LAG_THRESHOLD
+    assert KafkaBindings.from_environment({"KAFKA_LAG_THRESHOLD": " "}).lag_threshold == 50_000
+
+
+def test_the_trigger_carries_the_default_lag_threshold_as_a_number() -> None:
+    trigger = bindings_of(function_app)[0]
+    # A number, not a %SETTING%: the extension reads lagThreshold as a long and resolves no
+    # setting names in it.
+    assert trigger["lagThreshold"] == DEFAULT_LAG_THRESHOLD
+
+
+def test_the_trigger_carries_the_lag_threshold_setting(reindex: pytest.MonkeyPatch) -> None:
+    reindex.setenv("KAFKA_LAG_THRESHOLD", "20000")
+    trigger = bindings_of(importlib.reload(function_app))[0]
+    assert trigger["lagThreshold"] == 20_000
+
+
+@pytest.mark.parametrize("value", ["lots", "1e4", "2.5", "0", "-100", "2147483648"])
+def test_a_malformed_lag_threshold_fails_indexing_by_name(value: str) -> None:
+    with pytest.raises(SettingsError, match="KAFKA_LAG_THRESHOLD must be"):
+        KafkaBindings.from_environment({"KAFKA_LAG_THRESHOLD": value})
 
 
 def test_without_a_dead_letter_topic_there_is_no_output_binding() -> None:
