@@ -95,3 +95,25 @@ def test_each_deployment_can_size_its_batches_for_its_topic_s_message_size() -> 
 def test_the_local_customer_topic_caps_its_messages_at_64_kib() -> None:
     compose = (ROOT / "compose.yaml").read_text()
     assert "--config max.message.bytes=65536" in compose
+
+
+# --- every Kafka option host.json sets (docs/operations.md, "host.json") ---------------------
+
+
+def test_host_json_sets_these_kafka_options_and_no_others() -> None:
+    # Each is explained in docs/operations.md with the extension's default it replaces.
+    assert HOST["extensions"]["kafka"] == {
+        "maxBatchSize": 500,  # default 64; per deployment AzureFunctionsJobHost__... overrides it
+        "executorChannelCapacity": 1,  # the default: one batch waits while one runs
+        "queuedMaxMessagesKbytes": 16384,  # librdkafka's default is 65536
+        "subscriberIntervalInSeconds": 1,  # the default: a partial batch waits at most 1 s
+        "commitOnFailure": False,  # default true: a failed batch's offsets would be committed
+        "maxRetries": -1,  # default 5, then skipped; -1: the partition waits instead
+        "maxPollIntervalMs": 300000,  # librdkafka's default; the retry budget must fit in it
+    }
+
+
+def test_host_telemetry_stays_on_the_application_insights_sdk() -> None:
+    # telemetryMode OpenTelemetry is left out: Microsoft lists only HTTP, Service Bus and Event
+    # Hubs triggers as supported with it, not Kafka (docs/operations.md, "host.json").
+    assert "telemetryMode" not in HOST
