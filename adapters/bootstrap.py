@@ -9,6 +9,7 @@ that tools and tests can build them again from other settings or with a fixed cl
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -65,6 +66,9 @@ def build_payment_processing(
     )
 
 
+_BUILDING = threading.Lock()
+
+
 class _Built:
     """The consumers built so far in this process, and the clock they are built with."""
 
@@ -76,20 +80,24 @@ class _Built:
 def customer_projection() -> CustomerProjection:
     """The customer projection, built on first use: settings read and Bank 2 opened once."""
     if _Built.customer_projection is None:
-        _start_process()
-        built = build_customer_projection(Settings.from_environment(), clock=_Built.clock)
-        _Built.customer_projection = built
-        freeze_long_lived_objects()
+        with _BUILDING:  # a worker running invocations in threads builds it once all the same
+            if _Built.customer_projection is None:
+                _start_process()
+                settings = Settings.from_environment()
+                _Built.customer_projection = build_customer_projection(settings, clock=_Built.clock)
+                freeze_long_lived_objects()
     return _Built.customer_projection
 
 
 def payment_processing() -> PaymentProcessing:
     """The payment processor, built on first use, on its own connection to its database."""
     if _Built.payment_processing is None:
-        _start_process()
-        built = build_payment_processing(PaymentSettings.from_environment(), clock=_Built.clock)
-        _Built.payment_processing = built
-        freeze_long_lived_objects()
+        with _BUILDING:
+            if _Built.payment_processing is None:
+                _start_process()
+                settings = PaymentSettings.from_environment()
+                _Built.payment_processing = build_payment_processing(settings, clock=_Built.clock)
+                freeze_long_lived_objects()
     return _Built.payment_processing
 
 

@@ -6,9 +6,12 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,3 +95,19 @@ def test_a_customer_only_app_never_loads_the_payment_code() -> None:
         check=True,
     )
     assert completed.stdout.strip() == "[]"
+
+
+def test_invocations_in_threads_build_a_consumer_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[object] = []
+    real = bootstrap.build_customer_projection
+
+    def slow_build(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.05)  # long enough for every thread to arrive while it builds
+        built.append(real(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(bootstrap, "build_customer_projection", slow_build)
+    with ThreadPoolExecutor(8) as threads:
+        found = list(threads.map(lambda _: bootstrap.customer_projection(), range(8)))
+    assert len(built) == 1
+    assert all(projection is built[0] for projection in found)
