@@ -8,11 +8,17 @@ JSON_VALUE, MERGE ... WITH (HOLDLOCK) behind CTEs, COLLATE in select and subquer
 indexes and CREATE OR ALTER VIEW. It does not parse THROW or RAISERROR (RAISERROR is misread
 as an alias), which is one reason the migration lock's result is checked in Python rather than
 in T-SQL. Unsupported syntax may also fall back to an opaque ``Command`` node with only a
-warning, so that is asserted away too."""
+warning, so that is asserted away too.
+
+Nor does it parse ADD SENSITIVITY CLASSIFICATION (30.x stops at CLASSIFICATION). Migration 0005
+sends it as dynamic SQL (``EXEC sp_executesql N'...'`` inside IF ... BEGIN ... END, which sqlglot
+parses), and the statement inside each string is checked against its documented shape with a
+regular expression: the columns it names exist, and they are the contacts' personal data."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import sqlite3
 import types
 
@@ -328,9 +334,10 @@ def test_the_mssql_schema_mirrors_the_sqlite_schema() -> None:
     mssql_tables = created_tables()
     mssql_tables.pop("dbo.schema_migrations")  # created by each engine's migration runner
     assert mssql_tables == sqlite_tables
-    assert [m.version for m in migrations_for("mssql")] == [
-        m.version for m in migrations_for("sqlite")
-    ]
+    # Every version but the classification of personal data, which only SQL Server has.
+    assert [m.version for m in migrations_for("mssql")] == sorted(
+        [m.version for m in migrations_for("sqlite")] + [CLASSIFICATION_VERSION]
+    )
 
 
 def test_migration_scripts_split_on_go_lines_only() -> None:
@@ -376,3 +383,98 @@ def test_customer_columns_hold_the_longest_values_the_rules_accept_in_utf16() ->
     }
     assert widths["customer_id"] >= 2 * MAX_CUSTOMER_ID_LENGTH
     assert widths["name"] >= 2 * MAX_NAME_LENGTH
+
+
+# --- Sensitivity classification (migration 0005, SQL Server only) ------------------------------
+
+CLASSIFICATION_VERSION = 5
+# ADD SENSITIVITY CLASSIFICATION TO [schema.]table.column WITH (option, ...), one column per
+# statement here, with the options in this order (Microsoft's T-SQL reference for the syntax).
+CLASSIFICATION = re.compile(
+    r"ADD SENSITIVITY CLASSIFICATION TO dbo\.(?P<table>\w+)\.(?P<column>\w+)"
+    r" WITH \(LABEL = '(?P<label>[^']+)', INFORMATION_TYPE = '(?P<information_type>[^']+)',"
+    r" RANK = (?P<rank>NONE|LOW|MEDIUM|HIGH|CRITICAL)\)"
+)
+
+
+def classification_batches() -> dict[str, str]:
+    return {
+        name: batch
+        for name, batch in migration_batches().items()
+        if "SENSITIVITY CLASSIFICATION" in batch.upper()
+    }
+
+
+def classifications() -> dict[str, dict[str, str]]:
+    """table.column -> the classification's options, from every classifying batch."""
+    found: dict[str, dict[str, str]] = {}
+    for name, batch in classification_batches().items():
+        (tree,) = parse(batch)
+        # Behind a check that the server knows sensitivity classifications (SQL Server 2019+,
+        # Azure SQL): older versions would not even compile the statement.
+        assert isinstance(tree, exp.IfBlock), name
+        assert tree.this.sql("tsql") == (
+            "NOT OBJECT_ID(N'sys.sensitivity_classifications') IS NULL"
+        ), name
+        assert not tree.args.get("false"), name
+        body = [e for e in tree.args["true"].expressions if not isinstance(e, exp.EndStatement)]
+        for execute in body:
+            assert isinstance(execute, exp.ExecuteSql), name
+            assert execute.this.name == "sp_executesql", name
+            (text,) = execute.expressions
+            assert isinstance(text, exp.National), name  # N'...': the statement itself
+            match = CLASSIFICATION.fullmatch(text.this)
+            assert match is not None, text.this
+            found[f"{match['table']}.{match['column']}"] = {
+                key: value
+                for key, value in match.groupdict().items()
+                if key not in {"table", "column"}
+            }
+    return found
+
+
+def test_only_migration_0005_classifies_and_only_on_sql_server() -> None:
+    names = {name.split("#")[0] for name in classification_batches()}
+    assert names == {"0005_personal_data_classification"}
+    (migration,) = [m for m in migrations_for("mssql") if m.version == CLASSIFICATION_VERSION]
+    assert migration.name == "0005_personal_data_classification"
+    assert len(split_batches(migration.script)) == 1
+    for engine in ("sqlite", "postgresql", "mysql"):
+        assert CLASSIFICATION_VERSION not in {m.version for m in migrations_for(engine)}
+
+
+def test_the_contacts_name_and_phone_are_classified_as_personal_data() -> None:
+    assert classifications() == {
+        "contact_state.name": {
+            "label": "Confidential - LGPD",
+            "information_type": "Name",
+            "rank": "MEDIUM",
+        },
+        "contact_state.phone": {
+            "label": "Confidential - LGPD",
+            "information_type": "Contact Info",
+            "rank": "MEDIUM",
+        },
+    }
+
+
+def test_classified_columns_exist_and_cover_the_personal_data_telesales_read() -> None:
+    tables = created_tables()
+    classified = set(classifications())
+    for column in classified:
+        table, name = column.split(".")
+        assert name in tables[f"dbo.{table}"], column
+    # What the view shows of a person: all of it is classified but the id and the region
+    # (one of five macro-regions), which identify nobody by themselves.
+    shown = set(tables["dbo.telesales_contacts"]) - {"customer_id", "region"}
+    assert {f"contact_state.{column}" for column in shown} == classified
+
+
+def test_the_classification_pattern_matches_the_documented_syntax_only() -> None:
+    documented = (
+        "ADD SENSITIVITY CLASSIFICATION TO dbo.t.c"
+        " WITH (LABEL = 'L', INFORMATION_TYPE = 'T', RANK = HIGH)"
+    )
+    assert CLASSIFICATION.fullmatch(documented)
+    assert not CLASSIFICATION.fullmatch(documented.replace("RANK = HIGH", "RANK = URGENT"))
+    assert not CLASSIFICATION.fullmatch(documented.replace("TO dbo.t.c", "TO dbo.t"))
