@@ -13,6 +13,9 @@
 // BATCH_COMPLETED_GROUP (Azure's default set) is left out on purpose: it records statement text,
 // and this database holds contacts' names and phone numbers.
 //
+// Who read what: a database-level audit of bank2 records every SELECT on dbo.contact_state and
+// dbo.telesales_contacts (see "Reads of personal data" below; docs/security.md, "Who read what").
+//
 // ARM cannot create database users: the post-deployment script (infra/scripts/grant-bank2-access.sh)
 // creates the schema and the functions' contained users, as the Entra admin set here.
 
@@ -138,10 +141,59 @@ resource auditing 'Microsoft.Sql/servers/auditingSettings@2023-08-01' = {
   ]
 }
 
+// --- Reads of personal data ----------------------------------------------------------------------
+//
+// Which audit items record reads:
+// * SCHEMA_OBJECT_ACCESS_GROUP records every use of an object permission (SELECT, INSERT, UPDATE,
+//   DELETE, EXECUTE...) on every object of every database: every batch of both functions, the
+//   offsets, the payments, each with its statement text. Not used: too wide for the question.
+// * DATABASE_OBJECT_ACCESS_GROUP is about database objects such as certificates and asymmetric
+//   keys, not tables: it records no read of a row.
+// * Database-level actions "{action} ON {object} BY {principal}" record exactly one action on one
+//   object. Azure accepts them in a database's auditing policy only (not in the server's), hence
+//   this second, database-level audit beside the server's, the case Azure's documentation allows
+//   ("audit event types or categories for a specific database that differ from the rest").
+// SELECT is audited on the table AND on the view: telesales read the view, and through ownership
+// chaining (same owner, dbo) no permission is checked on contact_state for them, so a SELECT ON
+// contact_state item alone would never see their reads. BY public: every user is in public.
+//
+// Each record names the principal, the time, the object, and (data_sensitivity_information) the
+// classified columns the read returned: migration 0005 classifies contact_state.name and phone.
+//
+// Privacy: an audited SELECT's record carries its statement text. The customer function's MERGE
+// (which reads contact_state, so it is audited too) carries rows as one JSON parameter, never as
+// literals; whether a record of a parameterized call also carries its parameter values is not
+// documented where we looked, and is the first thing to check after deploying (docs/security.md).
+// An ad hoc query can carry a phone number or a name in its WHERE clause, and its record
+// will too: the audit log then holds that personal data, under the workspace's access control and
+// retention. No documented setting drops the statement field: predicateExpression (a WHERE
+// clause on audit fields) keeps or drops whole records, and dropping a read's record to keep its
+// literal out of the log would hide the very reads LGPD asks us to account for. So no
+// predicateExpression: the items themselves are what limits what is recorded.
+var personalDataReads = [
+  'SELECT ON dbo.contact_state BY public'
+  'SELECT ON dbo.telesales_contacts BY public'
+]
+
+resource databaseAuditing 'Microsoft.Sql/servers/databases/auditingSettings@2023-08-01' = {
+  parent: database
+  name: 'default'
+  properties: {
+    state: 'Enabled'
+    isAzureMonitorTargetEnabled: true
+    auditActionsAndGroups: personalDataReads
+  }
+  dependsOn: [
+    databaseDiagnostics
+  ]
+}
+
 // Bank 2's own operational logs (categories of "Supported logs for Microsoft.Sql/servers/
 // databases"): timeouts, blocking and deadlocks, the signals behind a batch that keeps failing.
 // Not Errors: an error's text can quote row values (error 2628 quotes the truncated value), and the
-// function's own logs already carry each store error's code.
+// function's own logs already carry each store error's code. SQLSecurityAuditEvents: a
+// database-level audit reaches Log Analytics through this setting on the database itself, as the
+// server audit does through master's.
 resource databaseDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'bank2-diagnostics'
   scope: database
@@ -158,6 +210,10 @@ resource databaseDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-p
       }
       {
         category: 'Deadlocks'
+        enabled: true
+      }
+      {
+        category: 'SQLSecurityAuditEvents'
         enabled: true
       }
     ]

@@ -126,6 +126,32 @@ def test_sql_audits_sign_ins_and_privilege_changes_to_log_analytics_without_stat
     assert master["config"]["name"] == "master"
 
 
+@pytest.mark.parametrize("plan", PLANS)
+def test_sql_audits_every_read_of_the_contacts_table_and_view_by_anyone(plan: str) -> None:
+    sql = _module(deploy(hostingPlan=plan), "sql")
+    auditing = _one(sql, "Microsoft.Sql/servers/databases/auditingSettings")
+    assert auditing.body["name"] == "default"
+    # On bank2 itself (the server's audit goes through master).
+    assert sql.tree["resources"][auditing.symbol]["config"]["parent"] == "database"
+    properties = auditing.body["properties"]
+    assert properties["state"] == "Enabled"
+    assert properties["isAzureMonitorTargetEnabled"] is True
+    # Object-level actions, which Azure accepts in a database's policy only. The view as well
+    # as the table: through ownership chaining, telesales' reads of the view check no
+    # permission on the table, so only an item on the view records them.
+    assert properties["auditActionsAndGroups"] == [
+        "SELECT ON dbo.contact_state BY public",
+        "SELECT ON dbo.telesales_contacts BY public",
+    ]
+    # No group: SCHEMA_OBJECT_ACCESS_GROUP would record every permission use on every object
+    # (both functions' every batch, with its text); no batch group either.
+    assert not [item for item in properties["auditActionsAndGroups"] if "GROUP" in item]
+    # No predicate: it could only drop whole records, never the statement text in them.
+    assert "predicateExpression" not in properties
+    # Its records reach Log Analytics through the database's own diagnostic setting.
+    assert auditing.body["dependsOn"] == ["databaseDiagnostics"]
+
+
 # --- Key Vault ------------------------------------------------------------------------------
 
 
@@ -253,8 +279,9 @@ def test_every_resource_sends_its_logs_to_the_log_analytics_workspace(plan: str)
     expected = {
         "sql": {
             "masterDatabase": ["SQLSecurityAuditEvents"],  # the server audit
-            # Operational signals only: an error's text can quote row values.
-            "database": ["Timeouts", "Blocks", "Deadlocks"],
+            # Operational signals only (an error's text can quote row values), and the
+            # database-level audit of reads of personal data.
+            "database": ["Timeouts", "Blocks", "Deadlocks", "SQLSecurityAuditEvents"],
         },
         "keyVault": {"vault": ["AuditEvent"]},
         "storage": {"blobs": STORAGE_LOGS, "queues": STORAGE_LOGS, "tables": STORAGE_LOGS}
