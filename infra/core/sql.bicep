@@ -158,7 +158,8 @@ resource auditing 'Microsoft.Sql/servers/auditingSettings@2023-08-01' = {
 // contact_state item alone would never see their reads. BY public: every user is in public.
 //
 // Each record names the principal, the time, the object, and (data_sensitivity_information) the
-// classified columns the read returned: migration 0005 classifies contact_state.name and phone.
+// labels and information types of the classified columns the read returned: migration 0005
+// classifies contact_state.name (Name) and phone (Contact Info).
 //
 // Privacy: an audited SELECT's record carries its statement text. The customer function's MERGE
 // (which reads contact_state, so it is audited too) carries rows as one JSON parameter, never as
