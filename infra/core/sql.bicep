@@ -13,8 +13,8 @@
 // BATCH_COMPLETED_GROUP (Azure's default set) is left out on purpose: it records statement text,
 // and this database holds contacts' names and phone numbers.
 //
-// Who read what: a database-level audit of bank2 records every SELECT on dbo.contact_state and
-// dbo.telesales_contacts (see "Reads of personal data" below; docs/security.md, "Who read what").
+// Who read what: a database-level audit of bank2 records every SELECT on dbo.telesales_contacts,
+// the view telesales read (see "Reads of personal data" below; docs/security.md, "Who read what").
 //
 // ARM cannot create database users: the post-deployment script (infra/scripts/grant-bank2-access.sh)
 // creates the schema and the functions' contained users, as the Entra admin set here.
@@ -153,26 +153,25 @@ resource auditing 'Microsoft.Sql/servers/auditingSettings@2023-08-01' = {
 //   object. Azure accepts them in a database's auditing policy only (not in the server's), hence
 //   this second, database-level audit beside the server's, the case Azure's documentation allows
 //   ("audit event types or categories for a specific database that differ from the rest").
-// SELECT is audited on the table AND on the view: telesales read the view, and through ownership
-// chaining (same owner, dbo) no permission is checked on contact_state for them, so a SELECT ON
-// contact_state item alone would never see their reads. BY public: every user is in public.
+// SELECT is audited on the view, which is what telesales read (the only object their role may
+// read): through ownership chaining (same owner, dbo) no permission is checked on contact_state
+// for them, so an item on the table would never see their reads. The table itself is not
+// audited: only the customer function reads it, in every batch, and its records would only add
+// its statements to the log. BY public: every user is in public.
 //
 // Each record names the principal, the time, the object, and (data_sensitivity_information) the
 // labels and information types of the classified columns the read returned: migration 0005
 // classifies contact_state.name (Name) and phone (Contact Info).
 //
-// Privacy: an audited SELECT's record carries its statement text. The customer function's MERGE
-// (which reads contact_state, so it is audited too) carries rows as one JSON parameter, never as
-// literals; whether a record of a parameterized call also carries its parameter values is not
-// documented where we looked, and is the first thing to check after deploying (docs/security.md).
-// An ad hoc query can carry a phone number or a name in its WHERE clause, and its record
+// Privacy: an audited SELECT's record carries its statement text. The functions never read the
+// view, so none of their statements is recorded. An ad hoc query can carry a phone number or a
+// name in its WHERE clause, and its record
 // will too: the audit log then holds that personal data, under the workspace's access control and
 // retention. No documented setting drops the statement field: predicateExpression (a WHERE
 // clause on audit fields) keeps or drops whole records, and dropping a read's record to keep its
 // literal out of the log would hide the very reads LGPD asks us to account for. So no
 // predicateExpression: the items themselves are what limits what is recorded.
 var personalDataReads = [
-  'SELECT ON dbo.contact_state BY public'
   'SELECT ON dbo.telesales_contacts BY public'
 ]
 
