@@ -1,7 +1,7 @@
 -- Schema version 5 (Azure SQL Database / SQL Server): the contacts' personal data is classified,
 -- so that Azure SQL auditing records, for each audited read, which classified columns it returned
--- (the audit field data_sensitivity_information; infra/core/sql.bicep audits SELECT on
--- dbo.contact_state and dbo.telesales_contacts, docs/security.md "Who read what").
+-- (the audit field data_sensitivity_information; infra/core/sql.bicep audits SELECT on the view
+-- dbo.telesales_contacts, whose name and phone are these columns; docs/security.md "Who read what").
 --
 -- SQL Server only: SQLite, PostgreSQL and MySQL/MariaDB have no sensitivity classification nor
 -- an audit that would report it, so their streams have no version 5 (versions are unique across
