@@ -39,6 +39,18 @@ def query(bank: SqlBank2, sql: str) -> list[tuple[object, ...]]:
         bank.release(broken=False)
 
 
+def execute(bank: SqlBank2, sql: str) -> None:
+    """Write Bank 2 as its owner, on the adapter's own connection, outside the code under test."""
+    connection = bank.acquire()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        cursor.close()
+        connection.commit()
+    finally:
+        bank.release(broken=False)
+
+
 def columns_of(bank: SqlBank2, table: str) -> list[str]:
     """A table's or view's column names, in order, as the driver reports them."""
     connection = bank.acquire()
