@@ -20,6 +20,7 @@ import psycopg
 import psycopg.errors
 import pytest
 
+from adapters.bank2.__main__ import main as bank2_cli
 from adapters.customers.store import projection_unit_of_work
 from adapters.engines.registry import privileges_script
 from adapters.engines.urls import open_bank2
@@ -415,3 +416,28 @@ def test_the_privacy_officer_reads_keeps_the_lists_and_prunes_the_log(
         "UPDATE contact_state SET name = 'X'",
     ]:
         assert denied(privacy_url, sql), sql
+
+
+def test_the_subject_report_runs_as_the_privacy_officer_and_not_as_the_function(
+    owner_url: str, logins: Logins, capsys: pytest.CaptureFixture[str]
+) -> None:
+    owner = open_bank2(owner_url)
+    try:
+        project_lgpd_batch(as_login(owner_url, logins.function, logins.password), owner)
+    finally:
+        owner.close()
+    privacy_url = as_login(owner_url, logins.privacy, logins.password)
+    assert bank2_cli(["subject", "1", "--url", privacy_url]) == 0
+    assert "procon-sp: listed on 2025-06-01" in capsys.readouterr().out
+    assert bank2_cli(["removal-log", "purge", "--url", privacy_url]) == 0
+    capsys.readouterr()
+    # The function's identity may not read what the report reads: it fails on one line that
+    # says why, and quotes nothing of the customer.
+    function_url = as_login(owner_url, logins.function, logins.password)
+    assert bank2_cli(["subject", "1", "--url", function_url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("subject report failed: ")
+    assert "permission denied" in err
+    assert err.count("\n") == 1
+    assert "Maria" not in err
+    assert logins.password not in err
