@@ -27,7 +27,9 @@ class Positioned(Protocol):
     def offset(self) -> int: ...
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: one is built per message, and a frozen dataclass's __init__ (object.__setattr__
+# per field) costs several times more. Nothing assigns to a record once it is built.
+@dataclass(slots=True)
 class StreamRecord:
     """One delivered message; ``value`` is None for a tombstone (a key deleted by compaction)."""
 
