@@ -44,9 +44,16 @@ class RunConfig:
     events: int
     batch_size: int
     stages: bool  # also time decoding apart, to split the function's time by stage
+    # SQLite only: the same-work floor (bench/floor.py) reads the same batches into this file.
+    floor_url: str | None = None
 
     def to_json(self) -> str:
         return json.dumps({name: getattr(self, name) for name in self.__slots__})
+
+    def to_json_before_floor(self) -> str:
+        """The configuration as a ``bench.run`` from before the floor reads it (the baseline)."""
+        fields = {name: getattr(self, name) for name in self.__slots__ if name != "floor_url"}
+        return json.dumps(fields)
 
     @classmethod
     def from_json(cls, text: str) -> RunConfig:
@@ -156,6 +163,8 @@ def run(config: RunConfig) -> dict[str, Any]:
     clock = _Clock()
     observed = _Observed(clock)
     naive = NaiveConsumer(config.naive_url) if config.naive_url else None
+    floor = _floor(config)
+    floor_convert = 0.0  # the converter's time on the batches the floor read too
     round_trips: list[int] = []
     outcomes: dict[str, int] = {}
     batches = 0
@@ -169,6 +178,9 @@ def run(config: RunConfig) -> dict[str, Any]:
         started = time.perf_counter()
         observed.function(events)
         clock.function += time.perf_counter() - started
+        if floor is not None:
+            floor.consume(events)
+            floor_convert += clock.convert - converted_before
         batches += 1
         round_trips.append(observed.statements() - statements_before)
         _add_summaries(observed.summaries, clock, outcomes)
@@ -180,6 +192,14 @@ def run(config: RunConfig) -> dict[str, Any]:
                 _consume(naive, segment)
     result = _result(config, clock, batches, round_trips if observed.bank2 else [], outcomes)
     observed.close()
+    if floor is not None:
+        floor.close()
+        seconds = floor.seconds + floor_convert
+        result["floor"] = {
+            "events_per_s": round(config.events / seconds) if seconds else None,
+            "seconds": round(seconds, 3),
+            "same_bank2": bank2_state(config.url) == bank2_state(config.floor_url or ""),
+        }
     if naive is not None:
         _consume(naive, segment)
         naive.close()
@@ -190,6 +210,14 @@ def run(config: RunConfig) -> dict[str, Any]:
         result["contacts"] = len(ours[0])
     result["peak_rss_mb"] = _peak_rss_mb()
     return result
+
+
+def _floor(config: RunConfig) -> Any:
+    if config.floor_url is None:
+        return None
+    from bench.floor import Floor  # noqa: PLC0415
+
+    return Floor(config.floor_url.removeprefix("sqlite:///"), CONSUMER_GROUP)
 
 
 def _consume(naive: Any, segment: list[list[Any]]) -> None:
