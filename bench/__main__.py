@@ -210,8 +210,8 @@ def _run(plan: Plan, folder: Path) -> dict[str, Any]:
             with Baseline(ROOT, plan.baseline, folder) as baseline:
                 pairs = runner.baseline_pairs(baseline, plan.baseline_pairs)
         except BaselineUnavailableError as error:
-            skipped["baseline"] = str(error)
-            report.say(f"\n[sqlite] baseline skipped: {error}")
+            report.say(f"\n[sqlite] side-by-side runs skipped: {error}")
+            pairs = [{"skipped": str(error)}]
         else:
             report.describe_pairs(plan.baseline, plan.events, pairs)
     return report.json_line(

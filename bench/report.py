@@ -66,8 +66,18 @@ def describe_default(result: Mapping[str, Any]) -> None:
 
 def describe_sweep(title: str, rows: Sequence[Mapping[str, Any]]) -> None:
     say(f"\n{title}")
-    header = ("events", "batch", "events/s", "us/event", "trips/batch", "RSS MB", "log B/ev")
-    widths = (10, 6, 10, 9, 12, 7, 9)
+    header = (
+        "events",
+        "batch",
+        "events/s",
+        "us/event",
+        "trips/batch",
+        "RSS MB",
+        "log B/ev",
+        "written B/ev",
+        "file MB",
+    )
+    widths = (10, 6, 10, 9, 12, 7, 9, 13, 8)
     say("  " + " ".join(f"{name:>{width}}" for name, width in zip(header, widths, strict=True)))
     for row in rows:
         trips = row.get("round_trips_per_batch") or {}
@@ -75,7 +85,8 @@ def describe_sweep(title: str, rows: Sequence[Mapping[str, Any]]) -> None:
         say(
             f"  {row['events']:>10,} {row['batch_size']:>6} {rate:>10,} {1e6 / rate:>9.1f} "
             f"{trips.get('mean', '-'):>6}/{trips.get('max', '-'):<5} {row['peak_rss_mb']:>7} "
-            f"{row.get('log_bytes_per_event', '-'):>9}"
+            f"{row.get('log_bytes_per_event', '-'):>9} "
+            f"{row.get('bytes_written_per_event', '-'):>13} {row.get('file_mb', '-'):>8}"
         )
 
 
@@ -148,13 +159,18 @@ def json_line(  # noqa: PLR0913 - one argument per section of the line
         for engine, rows in batch_sweeps.items()
     }
     line["event_sweep"] = {
-        str(row["events"]): {"events_per_s": row["events_per_s"], "peak_rss_mb": row["peak_rss_mb"]}
+        str(row["events"]): {
+            "events_per_s": row["events_per_s"],
+            "peak_rss_mb": row["peak_rss_mb"],
+            "bytes_written_per_event": row.get("bytes_written_per_event"),
+            "file_mb": row.get("file_mb"),
+        }
         for row in event_sweep
     }
     if baseline_pairs:
-        ratios = sorted(pair["ratio"] for pair in baseline_pairs)
+        ratios = sorted(pair["ratio"] for pair in baseline_pairs if "ratio" in pair)
         line["baseline_pairs"] = [dict(pair) for pair in baseline_pairs]
-        line["baseline_ratio"] = ratios[len(ratios) // 2]
+        line["baseline_ratio"] = ratios[len(ratios) // 2] if ratios else None
     line["cold_import_ms"] = dict(cold_import_ms) if cold_import_ms else None
     line["skipped"] = dict(skipped)
     return line

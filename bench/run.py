@@ -168,6 +168,7 @@ def run(config: RunConfig) -> dict[str, Any]:
     round_trips: list[int] = []
     outcomes: dict[str, int] = {}
     batches = 0
+    written_before = _bytes_written()
     segment: list[list[Any]] = []  # messages the function has read and the naive consumer not yet
     for messages in spool.batches(Path(config.spool), config.events, config.batch_size):
         converted_before = clock.convert
@@ -191,15 +192,12 @@ def run(config: RunConfig) -> dict[str, Any]:
             if len(segment) * config.batch_size >= SEGMENT_EVENTS:
                 _consume(naive, segment)
     result = _result(config, clock, batches, round_trips if observed.bank2 else [], outcomes)
+    written = _bytes_written() - written_before
     observed.close()
+    _add_io(result, config, written)
     if floor is not None:
         floor.close()
-        seconds = floor.seconds + floor_convert
-        result["floor"] = {
-            "events_per_s": round(config.events / seconds) if seconds else None,
-            "seconds": round(seconds, 3),
-            "same_bank2": bank2_state(config.url) == bank2_state(config.floor_url or ""),
-        }
+        result["floor"] = _floor_result(config, floor.seconds + floor_convert, bank2_state)
     if naive is not None:
         _consume(naive, segment)
         naive.close()
@@ -224,6 +222,42 @@ def _consume(naive: Any, segment: list[list[Any]]) -> None:
     for messages in segment:
         naive.consume(messages)
     segment.clear()
+
+
+def _floor_result(
+    config: RunConfig, seconds: float, bank2_state: Callable[[str], Any]
+) -> dict[str, Any]:
+    return {
+        "events_per_s": round(config.events / seconds) if seconds else None,
+        "seconds": round(seconds, 3),
+        "same_bank2": bank2_state(config.url) == bank2_state(config.floor_url or ""),
+    }
+
+
+def _add_io(result: dict[str, Any], config: RunConfig, written: int) -> None:
+    if config.engine == "sqlite" and config.naive_url is None and config.floor_url is None:
+        # This process's writes are the function's own: its WAL frames and checkpoints.
+        result["bytes_written_per_event"] = round(written / config.events)
+        result["file_mb"] = _file_mb(config.url)
+
+
+def _bytes_written() -> int:
+    """Bytes this process has handed to write calls so far (``wchar``), 0 where unknown."""
+    try:
+        with Path("/proc/self/io").open() as io:
+            for line in io:
+                if line.startswith("wchar:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _file_mb(url: str) -> float:
+    """The size of a SQLite Bank 2 and its WAL, in MB."""
+    path = Path(url.removeprefix("sqlite:///"))
+    sizes = [p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
+    return round(sum(sizes) / 1e6, 1)
 
 
 def _peak_rss_mb() -> float:
