@@ -14,10 +14,10 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from adapters.bank2 import migrate
+from adapters.bank2 import do_not_call, migrate
 from adapters.bank2.cli import CommandError
 
-COMMANDS: tuple[ModuleType, ...] = (migrate,)
+COMMANDS: tuple[ModuleType, ...] = (migrate, do_not_call)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
