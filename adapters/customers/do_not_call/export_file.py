@@ -119,11 +119,18 @@ def _skip_rest_of_line(file: BinaryIO, hashed: Callable[[bytes], None]) -> None:
             return
 
 
+def _decoded(raw: bytes) -> str | None:
+    """The line's text without its line end, or None if it is not UTF-8."""
+    try:
+        return raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return None
+
+
 def _read_line(raw: bytes, number: int, columns: _Columns) -> ListLine | BadLine | None:
     """One data line; None for a blank one."""
-    try:
-        text = raw.decode("utf-8").rstrip("\r\n")
-    except UnicodeDecodeError:
+    text = _decoded(raw)
+    if text is None:
         return BadLine(number, BadLineReason.NOT_UTF8)
     if not text.strip():
         return None
@@ -155,10 +162,9 @@ def _columns(header: bytes) -> _Columns:
         raise ExportFormatError("the export file is empty or its first line is blank")
     if len(header) > MAX_LINE_BYTES:
         raise ExportFormatError(_NO_PHONE_COLUMN)
-    try:
-        text = header.removeprefix(_BOM).decode("utf-8").rstrip("\r\n")
-    except UnicodeDecodeError:
-        raise ExportFormatError("the export's header is not UTF-8 text") from None
+    text = _decoded(header.removeprefix(_BOM))
+    if text is None:  # raised here, outside the handler: the decoder's error quotes the bytes
+        raise ExportFormatError("the export's header is not UTF-8 text")
     separator = next((s for s in SEPARATORS if s in text), None)
     names = [_column_name(field) for field in _fields(text, separator)]
     phone = _first_of(PHONE_COLUMNS, names)
