@@ -1,7 +1,9 @@
 """Bank 2's commands, for DBAs, pipelines and the privacy officer.
 
-    python -m adapters.bank2 migrate          apply the missing schema migrations
-    python -m adapters.bank2 <command> --help  each command's options
+    python -m adapters.bank2 migrate              apply the missing schema migrations
+    python -m adapters.bank2 subject ID           a data subject report (privacy officer)
+    python -m adapters.bank2 removal-log purge    the removal log's retention (privacy officer)
+    python -m adapters.bank2 <command> --help     each command's options
 
 Each command works on the database ``BANK2_URL`` (or ``--url``) names, as the identity that
 URL signs in with, and fails on one line that says why (docs/bank2.md, docs/lgpd.md).
@@ -14,10 +16,10 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from adapters.bank2 import do_not_call, migrate
+from adapters.bank2 import do_not_call, migrate, removal_log, subject
 from adapters.bank2.cli import CommandError
 
-COMMANDS: tuple[ModuleType, ...] = (migrate, do_not_call)
+COMMANDS: tuple[ModuleType, ...] = (migrate, subject, removal_log, do_not_call)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
