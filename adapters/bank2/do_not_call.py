@@ -95,6 +95,8 @@ def _with_lists(args: argparse.Namespace, work: Callable[[DoNotCallLists], T]) -
             return work(DoNotCallLists(do_not_call_units(bank2)))
         except (DoNotCallError, StoreError) as error:
             failure = str(error)
+        except OSError as error:  # the export became unreadable mid-way: its reason, no path
+            failure = f"cannot read the export file: {error.strerror or type(error).__name__}"
     raise CommandError(failure)
 
 
