@@ -2,8 +2,8 @@
 
 ``start_app`` runs the host's start-up sequence against a fresh worker process: init (the worker
 indexes the app), function metadata, then a load request for every function the worker reported.
-An indexing or load failure raises ``WorkerRefused`` with the worker's own message, so a test that
-starts the real app fails on it, and so does CI.
+An indexing or load failure raises ``WorkerRefusedError`` with the worker's own message, so a
+test that starts the real app fails on it, and so does CI.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tests.worker.payloads import HttpRequest, http_request, kafka_string_batch
 SUCCESS = 1  # StatusResult.Status.Success; Failure is 0
 
 
-class WorkerRefused(AssertionError):
+class WorkerRefusedError(AssertionError):
     """The worker answered a start-up request with a failure."""
 
 
@@ -63,7 +63,10 @@ class StartedApp:
         """One batch, as the host delivers it; the worker's ``InvocationResponse``."""
         inputs = kafka_string_batch(self.protos, name, messages, arg_name=arg_name)
         return self.host.invoke(
-            self.functions[name], inputs.input_data, inputs.trigger_metadata, retry_count=retry_count
+            self.functions[name],
+            inputs.input_data,
+            inputs.trigger_metadata,
+            retry_count=retry_count,
         )
 
     def invoke_http(self, name: str, request: HttpRequest, *, arg_name: str = "req") -> Any:
@@ -75,29 +78,27 @@ class StartedApp:
         return [str(log.message) for log in self.host.logs]
 
 
+def _required(response: Any, what: str) -> Any:
+    if not succeeded(response):
+        raise WorkerRefusedError(f"{what}: {failure_message(response)}")
+    return response
+
+
 def start_app(
     protocol: Protocol,
     settings: Mapping[str, str],
     output: Path,
     app_directory: Path = ROOT,
 ) -> StartedApp:
-    """The started app; the caller closes ``.host``. Raises ``WorkerRefused`` on a failure."""
+    """The started app; the caller closes ``.host``. Raises ``WorkerRefusedError`` on a failure."""
     host = FunctionsHost(protocol.protos, protocol.generated, settings, app_directory)
     host.start(output)
     try:
-        init = host.init()
-        if not succeeded(init):
-            raise WorkerRefused(f"the worker could not index the app: {failure_message(init)}")
-        metadata = host.metadata()
-        if not succeeded(metadata):
-            raise WorkerRefused(f"function metadata failed: {failure_message(metadata)}")
-        functions = {
-            str(m.name): IndexedFunction(m) for m in metadata.function_metadata_results
-        }
-        for function in functions.values():
-            loaded = host.load(function)
-            if not succeeded(loaded):
-                raise WorkerRefused(f"could not load {function.metadata.name}: {failure_message(loaded)}")
+        init = _required(host.init(), "the worker could not index the app")
+        metadata = _required(host.metadata(), "function metadata failed")
+        functions = {str(m.name): IndexedFunction(m) for m in metadata.function_metadata_results}
+        for name, function in functions.items():
+            _required(host.load(function), f"could not load {name}")
     except BaseException:
         host.close()
         raise

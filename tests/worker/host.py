@@ -34,7 +34,7 @@ ANSWER_TIMEOUT_S = 60
 _END = object()
 
 
-class WorkerGone(RuntimeError):
+class WorkerGoneError(RuntimeError):
     """The worker process ended, or did not answer in time."""
 
 
@@ -90,9 +90,7 @@ class FunctionsHost:
     def start(self, output: Path) -> Any:
         """Starts the server and the worker; returns the worker's ``StartStream``."""
         server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
-        servicer_type = type(
-            "HostServicer", (_EventStream, self.protos.FunctionRpcServicer), {}
-        )
+        servicer_type = type("HostServicer", (_EventStream, self.protos.FunctionRpcServicer), {})
         servicer = servicer_type()
         self._stream = servicer
         self.protos.add_FunctionRpcServicer_to_server(servicer, server)
@@ -157,9 +155,11 @@ class FunctionsHost:
             try:
                 message = self._stream.from_worker.get(timeout=ANSWER_TIMEOUT_S)
             except queue.Empty:
-                raise WorkerGone(f"no {kind} in {ANSWER_TIMEOUT_S} s\n{self.worker_output()}") from None
+                raise WorkerGoneError(
+                    f"no {kind} in {ANSWER_TIMEOUT_S} s\n{self.worker_output()}"
+                ) from None
             if message is _END:
-                raise WorkerGone(f"the worker ended before {kind}\n{self.worker_output()}")
+                raise WorkerGoneError(f"the worker ended before {kind}\n{self.worker_output()}")
             found = message.WhichOneof("content")
             if found == "rpc_log":
                 self.logs.append(message.rpc_log)
@@ -178,7 +178,7 @@ class FunctionsHost:
         return self._answer("worker_init_response")
 
     def metadata(self) -> Any:
-        """``FunctionsMetadataRequest``: the functions the worker indexed, as the host reads them."""
+        """``FunctionsMetadataRequest``: the functions the worker indexed, as the host reads."""
         self.send(
             functions_metadata_request=self.protos.FunctionsMetadataRequest(
                 function_app_directory=str(self.app_directory)

@@ -8,9 +8,9 @@ trigger metadata arrays with one entry per message. The host sends a ``long[]`` 
 ``TypedDataCollection`` capability) and every other array as JSON text; ``sys`` carries the method
 name and the time. ``demo/functions_host.py`` builds the same inputs for the library's converter.
 
-**HTTP.** An ``RpcHttp``: method, URL, headers, query, route parameters and the body as bytes (the
-worker announces ``RawHttpBodyBytes`` and ``RpcHttpBodyOnly``, and ``RpcHttpTriggerMetadataRemoved``,
-so the request is not repeated in the trigger metadata).
+**HTTP.** An ``RpcHttp``: method, URL, headers, query, route parameters and the body as bytes
+(the worker announces ``RawHttpBodyBytes`` and ``RpcHttpBodyOnly``, and
+``RpcHttpTriggerMetadataRemoved``, so the request is not repeated in the trigger metadata).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.worker.app import WorkerRefused, failure_message, succeeded
+from tests.worker.app import WorkerRefusedError, failure_message, succeeded
 from tests.worker.conftest import StartApp
 
 PAYMENTS = {
@@ -188,7 +188,7 @@ def test_dead_letters_payments_and_sasl_are_bindings_with_setting_names(
 def test_a_setting_the_app_refuses_fails_indexing_as_the_host_sees_it(
     start: StartApp, sqlite_url: str
 ) -> None:
-    with pytest.raises(WorkerRefused, match="KAFKA_PROTOCOL must be one of"):
+    with pytest.raises(WorkerRefusedError, match="KAFKA_PROTOCOL must be one of"):
         start({"BANK2_URL": sqlite_url, "KAFKA_PROTOCOL": "carrier-pigeon"})
 
 
@@ -213,7 +213,7 @@ def test_an_annotation_the_worker_rejects_fails_indexing(start: StartApp, tmp_pa
             """
         )
     )
-    with pytest.raises(WorkerRefused, match="builtin_list"):
+    with pytest.raises(WorkerRefusedError, match="builtin_list"):
         start({}, app_directory=app_directory)
 
 

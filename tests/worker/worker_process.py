@@ -47,7 +47,11 @@ HANDLERS = {
         "function_load_request",
         "function_load_response",
     ),
-    "invocation_request": ("FunctionInvocationRequest", "invocation_request", "invocation_response"),
+    "invocation_request": (
+        "FunctionInvocationRequest",
+        "invocation_request",
+        "invocation_response",
+    ),
 }
 _STOP = object()
 
@@ -104,9 +108,7 @@ class ProxyWorker:
         handler: Callable[[WorkerRequest], Awaitable[Any]] = getattr(self._runtime, handler_name)
         response = await handler(WorkerRequest(name, message, properties))
         self.outgoing.put(
-            self._protos.StreamingMessage(
-                request_id=self._request_id, **{response_field: response}
-            )
+            self._protos.StreamingMessage(request_id=self._request_id, **{response_field: response})
         )
 
     def stop(self) -> None:
