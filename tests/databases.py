@@ -99,7 +99,16 @@ def _empty_mssql_tables(url: str) -> None:
     connection = bank.acquire()
     try:
         cursor = connection.cursor()
-        for table in ("contact_state", "consumer_offsets", "rejected_messages", "transactions"):
+        for table in (
+            "contact_state",
+            "consumer_offsets",
+            "rejected_messages",
+            "transactions",
+            "removal_log",
+            "rejected_message_subjects",
+            "suppressed_phones",
+            "do_not_call_lists",
+        ):
             cursor.execute(f"DELETE FROM dbo.{table}")  # noqa: S608 - fixed names
         connection.commit()
     finally:
