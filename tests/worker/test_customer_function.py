@@ -85,8 +85,9 @@ def test_the_host_gets_the_batch_summary_and_no_personal_data(
     summaries = [log.message for log in app.host.logs if log.category == "telesales.customers"]
     assert summaries == [
         (
-            "customer batch: events=3 upserted=2 removed=0 withdrawn=0 stale=0 superseded=0"
-            " duplicates=0 skipped=0 rejected=1 (malformed_json=1) offsets=customers[0]:0-2"
+            "customer batch: events=3 upserted=2 suppressed=0 removed=0 withdrawn=0 stale=0"
+            " superseded=0 duplicates=0 skipped=0 rejected=1 (malformed_json=1)"
+            " offsets=customers[0]:0-2"
         )
     ]
     for line in app.host_log_messages():
