@@ -13,7 +13,7 @@ generation.
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Final
+from typing import Final, Self
 
 _PART_DIGITS = 20  # hexadecimal digits: 80 bits, enough for a SQL Server LSN
 _PARTS = 3
@@ -43,7 +43,7 @@ class Version(str):
 
     __slots__ = ()
 
-    def __new__(cls, scheme: VersionScheme, parts: tuple[int, ...]) -> Version:
+    def __new__(cls, scheme: VersionScheme, parts: tuple[int, ...]) -> Self:
         if len(parts) != _PARTS:
             if not 1 <= len(parts) <= _PARTS:
                 msg = f"a version has 1 to {_PARTS} parts, got {len(parts)}"
