@@ -25,9 +25,6 @@ _PAGE_SIZE = 1024
 # Checkpoint every 10,000 WAL pages (about 10 MiB) instead of SQLite's 1,000: a page rewritten
 # by many batches in between reaches the database file once.
 _WAL_AUTOCHECKPOINT_PAGES = 10_000
-# 16 MiB of page cache (SQLite's default is 2 MiB): Bank 2's hot pages, the primary keys of
-# contact_state and of the ledgers, stay in memory as the tables grow.
-_CACHE_KIB = 16_384
 
 _WAL_RETRY_PAUSE_S = 0.01
 
@@ -62,7 +59,6 @@ class SqliteEngine:
             _enable_wal(connection)
             connection.execute("PRAGMA synchronous = FULL")
             connection.execute(f"PRAGMA wal_autocheckpoint = {_WAL_AUTOCHECKPOINT_PAGES}")
-            connection.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
             apply_migrations(connection, MIGRATIONS, migrations_for(self.name, self.streams))
         except BaseException:
             connection.close()
