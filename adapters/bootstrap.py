@@ -17,7 +17,7 @@ from adapters.customers.formats import CustomerDecoder
 from adapters.customers.store import projection_units
 from adapters.engines.registry import ALL_STREAMS
 from adapters.engines.urls import open_bank2
-from adapters.settings import PaymentSettings, Settings
+from adapters.settings import GatewaySettings, PaymentSettings, Settings
 from adapters.stream import telemetry
 from adapters.stream.garbage import freeze_long_lived_objects
 from service.customers.projection import CustomerProjection
@@ -25,12 +25,16 @@ from service.stream.clock import Clock, utc_now
 from service.stream.retries import RetryPolicy
 
 if TYPE_CHECKING:  # imported when a payment function is built: a customer-only app never loads it
+    from service.gateway.gateway import Gateway
     from service.payments.processing import PaymentProcessing
 
 # Bounded so that an invocation with all its host-level retries (see adapters/stream/bindings.py)
 # stays well inside the Kafka consumer's max.poll.interval.ms of 5 minutes:
 # tests/stream/test_retry_budget.py adds it up.
 BANK2_RETRY = RetryPolicy(attempts=4, first_delay_s=1.0, max_delay_s=10.0, budget_s=30.0)
+# A person or a merchant's server is waiting on an HTTP answer: retry a transient failure
+# briefly, then answer 503 and let the client retry (an intake retry is idempotent).
+GATEWAY_RETRY = RetryPolicy(attempts=3, first_delay_s=0.2, max_delay_s=1.0, budget_s=3.0)
 
 # Bank 2 holds every consumer's tables, whichever function connects first, so that its
 # least-privilege scripts (adapters/engines/<engine>/privileges.sql) always find them. A
@@ -66,6 +70,31 @@ def build_payment_processing(
     )
 
 
+def build_gateway(settings: GatewaySettings, *, clock: Clock = utc_now) -> Gateway:
+    """The gateway's services on their own connection to the database holding the transactions
+    (its tables are the payment processor's stream's): a request never waits for a batch's."""
+    from adapters.gateway.request import read_json  # noqa: PLC0415 - see above
+    from adapters.gateway.store import gateway_unit_of_work  # noqa: PLC0415
+    from domain.gateway.rate_limits import RateLimiter  # noqa: PLC0415
+    from service.gateway.access import Access  # noqa: PLC0415
+    from service.gateway.authentication import Authenticator  # noqa: PLC0415
+    from service.gateway.gateway import Gateway  # noqa: PLC0415
+    from service.gateway.intake import TransactionIntake  # noqa: PLC0415
+    from service.gateway.status import TransactionStatus  # noqa: PLC0415
+
+    payments = settings.payments
+    streams = BANK2_STREAMS if payments.database_setting == "BANK2_URL" else ("payments",)
+    database = open_bank2(payments.database_url, payments.database_setting, streams=streams)
+    units = gateway_unit_of_work(database)
+    access = Access(
+        Authenticator(units, GATEWAY_RETRY), RateLimiter(settings.rate_limit_per_minute)
+    )
+    intake = TransactionIntake(
+        units, access, read_json, settings.fingerprint_key, retry=GATEWAY_RETRY, clock=clock
+    )
+    return Gateway(access, intake, TransactionStatus(units, GATEWAY_RETRY, clock=clock))
+
+
 _BUILDING = threading.Lock()
 
 
@@ -75,6 +104,7 @@ class _Built:
     clock: Clock = utc_now
     customer_projection: CustomerProjection | None = None
     payment_processing: PaymentProcessing | None = None
+    gateway: Gateway | None = None
 
 
 def customer_projection() -> CustomerProjection:
@@ -101,11 +131,24 @@ def payment_processing() -> PaymentProcessing:
     return _Built.payment_processing
 
 
+def gateway() -> Gateway:
+    """The gateway's services, built on first request, on their own connection."""
+    if _Built.gateway is None:
+        with _BUILDING:
+            if _Built.gateway is None:
+                _start_process()
+                settings = GatewaySettings.from_environment()
+                _Built.gateway = build_gateway(settings, clock=_Built.clock)
+                freeze_long_lived_objects()
+    return _Built.gateway
+
+
 def reset(*, clock: Clock = utc_now) -> None:
     """Forget the built consumers: the next batch builds them again, with this clock."""
     _Built.clock = clock
     _Built.customer_projection = None
     _Built.payment_processing = None
+    _Built.gateway = None
 
 
 @cache
