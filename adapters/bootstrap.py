@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from adapters.customers.formats import CustomerDecoder
 from adapters.customers.store import projection_units
+from adapters.engines.database import SqlBank2
 from adapters.engines.registry import ALL_STREAMS
 from adapters.engines.urls import open_bank2
 from adapters.settings import GatewaySettings, PaymentSettings, Settings
@@ -62,9 +63,7 @@ def build_payment_processing(
     from adapters.payments.store import payment_unit_of_work  # noqa: PLC0415
     from service.payments.processing import PaymentProcessing  # noqa: PLC0415
 
-    # A database of its own (PAYMENTS_DB_URL) gets the payment tables only; Bank 2 gets them all.
-    streams = BANK2_STREAMS if settings.database_setting == "BANK2_URL" else ("payments",)
-    database = open_bank2(settings.database_url, settings.database_setting, streams=streams)
+    database = _payments_database(settings)
     return PaymentProcessing(
         payment_unit_of_work(database), decode_transaction_record, retry=BANK2_RETRY, clock=clock
     )
@@ -82,10 +81,7 @@ def build_gateway(settings: GatewaySettings, *, clock: Clock = utc_now) -> Gatew
     from service.gateway.intake import TransactionIntake  # noqa: PLC0415
     from service.gateway.status import TransactionStatus  # noqa: PLC0415
 
-    payments = settings.payments
-    streams = BANK2_STREAMS if payments.database_setting == "BANK2_URL" else ("payments",)
-    database = open_bank2(payments.database_url, payments.database_setting, streams=streams)
-    units = gateway_unit_of_work(database)
+    units = gateway_unit_of_work(_payments_database(settings.payments))
     access = Access(
         Authenticator(units, GATEWAY_RETRY), RateLimiter(settings.rate_limit_per_minute)
     )
@@ -95,7 +91,19 @@ def build_gateway(settings: GatewaySettings, *, clock: Clock = utc_now) -> Gatew
     return Gateway(access, intake, TransactionStatus(units, GATEWAY_RETRY, clock=clock))
 
 
+def _payments_database(settings: PaymentSettings) -> SqlBank2:
+    """A new connection to the database holding the transactions. A database of its own
+    (PAYMENTS_DB_URL) gets the payment tables only; Bank 2 gets them all."""
+    streams = BANK2_STREAMS if settings.database_setting == "BANK2_URL" else ("payments",)
+    database = open_bank2(settings.database_url, settings.database_setting, streams=streams)
+    _OPENED.append(database)
+    return database
+
+
 _BUILDING = threading.Lock()
+# The payment databases opened by the builders, closed by ``reset``: a tool or test that builds
+# again does not leave the old connections open.
+_OPENED: list[SqlBank2] = []
 
 
 class _Built:
@@ -149,6 +157,8 @@ def reset(*, clock: Clock = utc_now) -> None:
     _Built.customer_projection = None
     _Built.payment_processing = None
     _Built.gateway = None
+    while _OPENED:
+        _OPENED.pop().close()
 
 
 @cache

@@ -37,7 +37,14 @@ from tqdm import tqdm
 
 from adapters import bootstrap
 from demo.cli import add_run_arguments, positive_int, recreate
-from demo.functions_host import BatchTotals, batch_totals, deliveries, kafka_batch, quietly_indexed
+from demo.functions_host import (
+    BatchTotals,
+    CapturedOut,
+    batch_totals,
+    deliveries,
+    kafka_batch,
+    quietly_indexed,
+)
 
 TOPIC = "transactions"
 SETTINGS = {
@@ -74,19 +81,6 @@ _REJECTIONS = (
 )
 _UNANSWERABLE = ("malformed_json", "invalid_transaction_id", "invalid_account_id")
 APPROVED = "approved"
-
-
-class CapturedOut:
-    """A stand-in for the worker's ``func.Out``: keeps what the function sets."""
-
-    def __init__(self) -> None:
-        self.value: str | None = None
-
-    def set(self, value: str) -> None:
-        self.value = value
-
-    def get(self) -> str | None:
-        return self.value
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,13 +5,14 @@ gateway's transaction id, to order changes at the same instant. A page holds the
 the cursor's position, in position order.
 
 A change becomes visible when its database transaction commits, a moment after its time was
-taken, so a change can appear behind a position already read. The cursor therefore never passes
-``now - SETTLE``: changes of the last ``SETTLE`` are listed again on the next read (clients
-replace rows by id, so a repeat is harmless), and any change that committed within ``SETTLE`` of
-its time is listed at least once. Its bound: an intake write is one short statement; a processor
-batch commits within seconds (its database retries are bounded at 30 s, docs/operations.md).
-``GET /api/transactions/{id}`` always reads the current status, and the panel re-reads a row that
-stays pending (docs/gateway.md).
+taken, so a change can appear behind a position already read. A page that is full continues
+right after its last row (the client reads on at once). A page that is not full means the
+client has caught up: its cursor goes back to ``now - SETTLE``, so the next read lists the
+changes of the last ``SETTLE`` again (clients replace rows by id, so a repeat is harmless), and
+any change that committed within ``SETTLE`` of its time is listed at least once. Its bound: an
+intake write is one short statement; a processor batch commits within seconds, its database
+retries bounded at 30 s (docs/operations.md). ``GET /api/transactions/{id}`` always reads the
+current status, and the panel reads again by id a row that stays pending (docs/gateway.md).
 """
 
 from __future__ import annotations
@@ -64,11 +65,9 @@ def decode(cursor: str) -> Position | None:
     return Position(changed_at.astimezone(UTC), transaction_id)
 
 
-def next_position(
-    after: Position, page: list[TransactionView], *, full: bool, now: datetime
-) -> Position:
-    """Where the next read starts: past this page's rows if it was full (more to read), and
-    never past ``now - SETTLE``, nor back behind ``after``."""
-    settled = Position(now - SETTLE)
-    reached = min(position_of(page[-1]), settled) if full and page else settled
-    return max(after, reached)
+def next_position(page: list[TransactionView], *, full: bool, now: datetime) -> Position:
+    """Where the next read starts: right after a full page's last row (read on), else
+    ``now - SETTLE`` (caught up: the last ``SETTLE`` is read again next time)."""
+    if full and page:
+        return position_of(page[-1])
+    return Position(now - SETTLE)

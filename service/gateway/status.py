@@ -53,6 +53,6 @@ class TransactionStatus:
 
         page, counted = self._retry.run(read)
         full = len(page) == limit
-        reached = cursors.next_position(after, page, full=full, now=now)
+        reached = cursors.next_position(page, full=full, now=now)
         totals = {status: counted.get(status, 0) for status in GatewayStatus}
         return ChangesPage(page, cursors.encode(reached), full, totals)
