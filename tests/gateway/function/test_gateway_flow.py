@@ -29,7 +29,7 @@ def test_a_transaction_goes_from_submission_to_its_decision(gateway: Gateway) ->
     assert response.headers["Location"] == answer["status_url"]
 
     # One message, keyed by the gateway's id, carrying the signed-in account.
-    (partition, key, value) = gateway.kafka.messages[0]
+    (_, key, value) = gateway.kafka.messages[0]
     message = json.loads(value)
     assert key is not None
     assert message["id"] == key.decode()
