@@ -139,15 +139,17 @@ def _routes(app: func.FunctionApp) -> Iterator[HttpRoute]:
         trigger = function.get_trigger()
         if trigger is None or trigger.get_binding_name() != "httpTrigger":
             continue
-        route = getattr(trigger, "route", None) or function.get_function_name()
-        methods = frozenset(str(getattr(m, "value", m)).upper() for m in trigger.methods or ())
+        name = function.get_function_name() or ""
+        route: str = getattr(trigger, "route", None) or name
+        declared = getattr(trigger, "methods", None) or ()
+        methods = frozenset(str(getattr(m, "value", m)).upper() for m in declared)
         outputs = tuple(
             b.name
             for b in function.get_bindings()
             if b.get_binding_name() == "kafka" and str(b.direction) == "1"
         )
         yield HttpRoute(
-            function.get_function_name(),
+            name,
             (ROUTE_PREFIX, *route.split("/")),
             methods or frozenset({"GET", "POST"}),
             typing.cast("Callable[..., func.HttpResponse]", function.get_user_function()),

@@ -71,7 +71,7 @@ def stored_values(url: str) -> list[str]:
                 f"WHERE table_schema = {schema}"
             )
         tables = [str(row[0]) for row in cursor.fetchall()]
-        values = []
+        values: list[str] = []
         for table in tables:
             cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - names from the catalogue
             values.extend(str(value) for row in cursor.fetchall() for value in row)
