@@ -12,7 +12,9 @@
   const storageKey = "gateway.credentials";
 
   const $ = (id) => document.getElementById(id);
-  const state = { token: null, account: null, cursor: null, rows: new Map(), timer: null, failures: 0 };
+  const state = {
+    token: null, account: null, cursor: null, rows: new Map(), timer: null, failures: 0, dirty: true,
+  };
 
   function authHeaders() {
     return { Authorization: `Bearer ${state.token}`, Accept: "application/json" };
@@ -32,6 +34,7 @@
     state.account = account;
     state.cursor = null;
     state.rows.clear();
+    state.dirty = true;
     $("rows").replaceChildren();
     await catchUp(); // throws SignedOut on wrong credentials
     sessionStorage.setItem(storageKey, JSON.stringify({ account, secret }));
@@ -68,7 +71,7 @@
       if (!body.more) break;
     }
     await recheckStalePending();
-    render();
+    if (state.dirty) render();
   }
 
   async function recheckStalePending() {
@@ -81,9 +84,12 @@
     }
   }
 
+  // Rows come again while the cursor's settle window lasts: only a new row or a new status
+  // redraws the table, so a row being read is not redrawn under the reader every few seconds.
   function upsert(transaction) {
     const previous = state.rows.get(transaction.id);
     transaction.changed = Boolean(previous && previous.status !== transaction.status);
+    if (!previous || transaction.changed) state.dirty = true;
     state.rows.set(transaction.id, transaction);
   }
 
@@ -131,6 +137,7 @@
     $("rows").replaceChildren(...newest.map(row));
     $("empty").hidden = newest.length > 0;
     for (const transaction of newest) transaction.changed = false;
+    state.dirty = false;
   }
 
   function cell(text, className) {
