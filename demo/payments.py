@@ -55,7 +55,7 @@ SETTINGS = {
     "KAFKA_PAYMENTS_DEAD_LETTER_TOPIC": "transactions-dead-letters",
 }
 # The processor judges expiry on the date in Brasília (UTC-3, no daylight saving time).
-_BRASILIA = timezone(timedelta(hours=-3))
+BRASILIA = timezone(timedelta(hours=-3))
 
 # Issuer prefixes and lengths the generator draws card numbers from (independent of domain/).
 _CARDS: tuple[tuple[str, tuple[str, ...], int], ...] = (
@@ -270,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     recreate(args.database)
     os.environ.update(SETTINGS, PAYMENTS_DB_URL=f"sqlite:///{args.database}")
     generator = TransactionStreamGenerator(
-        seed=args.seed, today=datetime.now(_BRASILIA).date(), partitions=args.partitions
+        seed=args.seed, today=datetime.now(BRASILIA).date(), partitions=args.partitions
     )
     published = _Published(answers={})
     with batch_totals("telesales.payments", "payments_") as totals:
