@@ -47,5 +47,3 @@ def test_the_documented_schemas_accept_what_the_functions_answer(
         check(gateway.get("/transactions/order-1"), "Transaction")
         check(gateway.get("/transactions"), "Page")
         check(json.loads(gateway.submit(body("x", amount=[1])).get_body()), "Problem")
-    assert re.fullmatch(schemas["TransactionId"]["pattern"].strip("^$").join("^$"), "order-1")
-    assert view_json  # the one place that shapes a transaction
