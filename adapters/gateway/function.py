@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 from collections.abc import Callable
 from http import HTTPStatus
 
@@ -28,6 +29,7 @@ from adapters.gateway import responses
 from adapters.gateway.message import publication
 from adapters.gateway.panel import panel_response
 from adapters.gateway.telemetry import gateway_telemetry
+from adapters.settings import SettingsError
 from adapters.stream.bindings import KafkaBindings
 from domain.gateway import cursors
 from domain.gateway.submissions import TRANSACTION_ID
@@ -168,16 +170,24 @@ def _answer(operation: str, work: Callable[[], func.HttpResponse]) -> func.HttpR
     started = time.perf_counter()
     try:
         response = work()
+    except SettingsError as error:  # names the setting, never its value (adapters/settings.py)
+        logger.error("gateway misconfigured: %s", error, extra={"gateway_operation": operation})  # noqa: TRY400 - the message says it all
+        response = responses.problem(HTTPStatus.INTERNAL_SERVER_ERROR, "the gateway failed")
     except StoreError as error:  # store errors never carry row data (docs/operations.md)
-        logger.exception(
+        logger.error(  # noqa: TRY400 - the message is the whole story; no traceback needed
             "gateway store failure", extra={"gateway_operation": operation, "error": str(error)}
         )
         response = responses.unavailable()
     except Exception as error:  # noqa: BLE001 - one answer for anything unforeseen
-        # Only the type: an unforeseen error's text could quote the request, card data included.
-        logger.error(  # noqa: TRY400 - the same reason keeps the traceback out
+        # Its type and where it was raised, never its text: an unforeseen error's message (and
+        # so a formatted traceback) could quote the request, card data included.
+        logger.error(  # noqa: TRY400 - see above
             "gateway failure",
-            extra={"gateway_operation": operation, "error_type": type(error).__name__},
+            extra={
+                "gateway_operation": operation,
+                "error_type": type(error).__name__,
+                "error_frames": "".join(traceback.format_tb(error.__traceback__)),
+            },
         )
         response = responses.problem(HTTPStatus.INTERNAL_SERVER_ERROR, "the gateway failed")
     seconds = time.perf_counter() - started

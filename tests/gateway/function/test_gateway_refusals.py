@@ -196,3 +196,31 @@ def test_requests_are_counted_by_operation_and_status(
         (("outcome", "accepted"),): 1,
         (("outcome", "conflict"),): 1,
     }
+
+
+def test_an_unforeseen_failure_is_a_500_logged_without_its_text(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def failing() -> object:
+        raise ValueError(f"cannot read {CVV} of {HOLDER}")
+
+    monkeypatch.setattr(gateway_function.bootstrap, "gateway", failing)
+    response = gateway.submit(body("x"))
+    assert response.status_code == 500
+    (record,) = [r for r in caplog.records if r.getMessage() == "gateway failure"]
+    logged = json.dumps(vars(record), default=str)
+    assert "ValueError" in logged
+    assert "failing" in logged  # where it was raised
+    assert HOLDER not in logged
+    assert HOLDER not in response.get_body().decode()
+
+
+def test_a_malformed_key_is_a_500_whose_log_names_the_setting_only(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    with deployed(sqlite_url, monkeypatch, GATEWAY_FINGERPRINT_KEY="c2hvcnQta2V5") as running:
+        response = running.submit(body("x"))
+    assert response.status_code == 500
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "GATEWAY_FINGERPRINT_KEY must be at least 32 random bytes" in text
+    assert "c2hvcnQta2V5" not in text
