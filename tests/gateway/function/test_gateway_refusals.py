@@ -11,6 +11,7 @@ import pytest
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 
+from adapters import bootstrap
 from adapters.engines.urls import open_bank2
 from adapters.gateway import function as gateway_function
 from adapters.gateway.store import gateway_unit_of_work
@@ -204,7 +205,7 @@ def test_an_unforeseen_failure_is_a_500_logged_without_its_text(
     def failing() -> object:
         raise ValueError(f"cannot read {CVV} of {HOLDER}")
 
-    monkeypatch.setattr(gateway_function.bootstrap, "gateway", failing)
+    monkeypatch.setattr(bootstrap, "gateway", failing)
     response = gateway.submit(body("x"))
     assert response.status_code == 500
     (record,) = [r for r in caplog.records if r.getMessage() == "gateway failure"]
