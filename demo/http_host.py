@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import azure.functions as func
 import orjson
+from azure.functions.decorators.core import BindingDirection
 
 from demo.functions_host import CapturedOut, KafkaMessage, indexed_functions, kafka_batch
 
@@ -146,7 +147,8 @@ def _routes(app: func.FunctionApp) -> Iterator[HttpRoute]:
         outputs = tuple(
             b.name
             for b in function.get_bindings()
-            if b.get_binding_name() == "kafka" and str(b.direction) == "1"
+            if b.get_binding_name() == "kafka"
+            and getattr(b.direction, "value", b.direction) == BindingDirection.OUT.value
         )
         yield HttpRoute(
             name,

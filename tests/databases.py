@@ -99,7 +99,8 @@ def _empty_mssql_tables(url: str) -> None:
     connection = bank.acquire()
     try:
         cursor = connection.cursor()
-        for table in ("contact_state", "consumer_offsets", "rejected_messages", "transactions"):
+        tables = ("contact_state", "consumer_offsets", "rejected_messages", "transactions")
+        for table in (*tables, "gateway_transactions", "gateway_account_secrets"):
             cursor.execute(f"DELETE FROM dbo.{table}")  # noqa: S608 - fixed names
         connection.commit()
     finally:
