@@ -31,7 +31,7 @@ from service.customers.ports import ProjectionStore
 from service.payments.ports import PaymentStore
 from service.stream.unit_of_work import UnitOfWorkFactory
 from tests.databases import ENGINES, database_url
-from tests.support import query
+from tests.support import execute, query
 
 BACKENDS = ["memory", *ENGINES]
 B = TypeVar("B")
@@ -54,6 +54,18 @@ class ProjectionBackend(Protocol):
 
     def rejects(self) -> list[Row]:
         """(topic, partition, offset, reason), in position order."""
+        ...
+
+    def reject_subjects(self) -> list[Row]:
+        """(topic, partition, offset, customer_id), in position order."""
+        ...
+
+    def removal_log(self) -> list[Row]:
+        """(customer_id, reason, version, topic, partition, offset), in the order appended."""
+        ...
+
+    def list_phone(self, phone: str) -> None:
+        """Put a phone on a do-not-call list, as a list load does."""
         ...
 
 
@@ -97,6 +109,19 @@ class MemoryProjectionBackend(MemoryBackend):
             (*position, reason)
             for position, reason in sorted(self.projection.state.rejects.items())
         ]
+
+    def reject_subjects(self) -> list[Row]:
+        subjects = self.projection.state.reject_subjects
+        return [(*position, customer_id) for position, customer_id in sorted(subjects.items())]
+
+    def removal_log(self) -> list[Row]:
+        return [
+            (e.customer_id, str(e.reason), e.version_key, e.topic, e.partition, e.offset)
+            for e in (logged.entry for logged in self.projection.state.removal_log)
+        ]
+
+    def list_phone(self, phone: str) -> None:
+        self.projection.state.suppressed_phones.setdefault(phone, set()).add("procon-sp")
 
 
 class MemoryPaymentBackend(MemoryBackend):
@@ -146,6 +171,26 @@ class SqlProjectionBackend(SqlBackend):
         return query(
             self.bank, "SELECT customer_id, name, phone, region FROM contact_state ORDER BY 1"
         )
+
+    def reject_subjects(self) -> list[Row]:
+        return query(
+            self.bank,
+            "SELECT topic, kafka_partition, kafka_offset, customer_id"
+            " FROM rejected_message_subjects ORDER BY 1, 2, 3",
+        )
+
+    def removal_log(self) -> list[Row]:
+        # Appended in one statement per batch: within one, by offset.
+        return query(
+            self.bank,
+            "SELECT customer_id, reason, version, topic, kafka_partition, kafka_offset"
+            " FROM removal_log ORDER BY applied_at, kafka_offset",
+        )
+
+    def list_phone(self, phone: str) -> None:
+        columns = "(phone, list_name, listed_on, added_in, seen_in)"
+        values = f"('{phone}', 'procon-sp', '2025-06-01', 1, 1)"
+        execute(self.bank, f"INSERT INTO suppressed_phones {columns} VALUES {values}")  # noqa: S608
 
 
 class SqlPaymentBackend(SqlBackend):

@@ -99,8 +99,18 @@ def _empty_mssql_tables(url: str) -> None:
     connection = bank.acquire()
     try:
         cursor = connection.cursor()
-        tables = ("contact_state", "consumer_offsets", "rejected_messages", "transactions")
-        for table in (*tables, "gateway_transactions", "gateway_account_secrets"):
+        for table in (
+            "contact_state",
+            "consumer_offsets",
+            "rejected_messages",
+            "transactions",
+            "removal_log",
+            "rejected_message_subjects",
+            "suppressed_phones",
+            "do_not_call_lists",
+            "gateway_transactions",
+            "gateway_account_secrets",
+        ):
             cursor.execute(f"DELETE FROM dbo.{table}")  # noqa: S608 - fixed names
         connection.commit()
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Generic, Self, TypeVar
 
@@ -9,6 +10,7 @@ from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 
 from adapters.engines.database import SqlBank2
 from service.stream.errors import TransientStoreError
+from service.stream.records import StreamRecord
 from service.stream.unit_of_work import UnitOfWork
 
 StoreT = TypeVar("StoreT")
@@ -35,6 +37,18 @@ def query(bank: SqlBank2, sql: str) -> list[tuple[object, ...]]:
         rows = [tuple(row) for row in cursor.fetchall()]
         connection.rollback()
         return rows
+    finally:
+        bank.release(broken=False)
+
+
+def execute(bank: SqlBank2, sql: str) -> None:
+    """Write Bank 2 as its owner, on the adapter's own connection, outside the code under test."""
+    connection = bank.acquire()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        cursor.close()
+        connection.commit()
     finally:
         bank.release(broken=False)
 
@@ -124,3 +138,49 @@ def metric_points(reader: InMemoryMetricReader) -> MetricPoints:
                         value = (point.count, point.sum)  # type: ignore[union-attr]
                     points.setdefault(metric.name, []).append((dict(point.attributes or {}), value))
     return points
+
+
+# The LGPD records as the customer function's own identity writes them (privilege tests).
+LGPD_TABLES = ["removal_log", "rejected_message_subjects", "suppressed_phones", "do_not_call_lists"]
+# What the function may not do to its proof of erasure, nor read of the lists.
+REMOVAL_LOG_TAMPERING = [
+    "SELECT * FROM removal_log",
+    "UPDATE removal_log SET reason = 'deleted'",
+    "DELETE FROM removal_log",
+    "DELETE FROM suppressed_phones",
+    "SELECT * FROM do_not_call_lists",
+]
+
+
+def project_lgpd_batch(url: str, owner: SqlBank2) -> tuple[int, int, int]:
+    """One batch through the real projection on ``url``: a contact whose phone a do-not-call
+    list holds (listed by ``owner``), a contact, a deletion and a rejected message about a known
+    customer. Returns the summary's (upserted, suppressed, removed)."""
+    from adapters.customers.formats import decode_customer_record  # noqa: PLC0415
+    from adapters.customers.store import projection_units  # noqa: PLC0415
+    from adapters.engines.urls import open_bank2  # noqa: PLC0415
+    from service.customers.projection import CustomerProjection  # noqa: PLC0415
+
+    execute(
+        owner,
+        "INSERT INTO suppressed_phones (phone, list_name, listed_on, added_in, seen_in)"
+        " VALUES ('+5511987654321', 'procon-sp', '2025-06-01', 1, 1)",
+    )
+    messages: list[dict[str, object]] = [
+        {"customer_id": "1", "version": 1, "name": "Maria Souza", "phone": "(11) 98765-4321"},
+        {"customer_id": "2", "version": 1, "name": "Ana Lima", "phone": "(21) 2345-6789"},
+        {"customer_id": "3", "version": 1, "name": "Rui Costa", "phone": "(31) 3456-7890"},
+        {"customer_id": "3", "version": 2, "deleted": True},
+        {"customer_id": "4", "version": 1, "name": "", "phone": "(11) 91234-5678"},
+    ]
+    records = [
+        StreamRecord("customers", 0, offset, None, json.dumps(m).encode())
+        for offset, m in enumerate(messages)
+    ]
+    bank = open_bank2(url)
+    try:
+        projection = CustomerProjection(projection_units(bank), decode_customer_record, "telesales")
+        summary = projection.handle(records)
+    finally:
+        bank.close()
+    return summary.upserted, summary.suppressed, summary.removed

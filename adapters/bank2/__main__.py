@@ -1,83 +1,43 @@
-"""Bank 2 schema management for DBAs and deployment pipelines.
+"""Bank 2's commands, for DBAs, pipelines and the privacy officer.
 
-    python -m adapters.bank2 migrate [--url URL] [--consumer customers|payments|all]
+    python -m adapters.bank2 migrate              apply the missing schema migrations
+    python -m adapters.bank2 subject ID           a data subject report (privacy officer)
+    python -m adapters.bank2 removal-log purge    the removal log's retention (privacy officer)
+    python -m adapters.bank2 <command> --help     each command's options
 
-Applies the missing migrations of the consumers a database serves, on the engine that
-``BANK2_URL`` (or ``--url``) names, as the connecting user, and prints the schema version. By
-default Bank 2 gets every consumer's tables, and the database ``PAYMENTS_DB_URL`` names, when
-``--url`` is that one and not ``BANK2_URL``, the payment processor's only
-(``--consumer payments`` says so explicitly). Run it as the schema owner: with the least-privilege
-grants the function's own identity can read the schema version but not change the schema. The
-function also applies migrations when it first connects, so on a development database nothing
-else is needed.
+Each command works on the database ``BANK2_URL`` (or ``--url``) names, as the identity that
+URL signs in with, and fails on one line that says why (docs/bank2.md, docs/lgpd.md).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
-from adapters.engines.registry import STREAMS
-from adapters.engines.urls import open_bank2
-from adapters.settings import SettingsError
-from service.stream.errors import StoreError
+from adapters.bank2 import migrate, removal_log, subject
+from adapters.bank2.cli import CommandError
 
-_ALL = "all"
+COMMANDS: tuple[ModuleType, ...] = (migrate, subject, removal_log)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m adapters.bank2", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    migrate = commands.add_parser("migrate", help="apply the missing schema migrations")
-    migrate.add_argument("--url", help="Bank 2 URL (default: the BANK2_URL environment variable)")
-    migrate.add_argument(
-        "--consumer",
-        choices=[*STREAMS, _ALL],
-        help="whose tables to migrate (default: all of them, or payments only for the "
-        "database PAYMENTS_DB_URL names when it is not BANK2_URL's)",
+    parser = argparse.ArgumentParser(
+        prog="python -m adapters.bank2",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for command in COMMANDS:
+        command.register(commands)
     args = parser.parse_args(argv)
-
-    url = args.url or os.environ.get("BANK2_URL")
-    if not url:
-        parser.error("no Bank 2 URL: set BANK2_URL or pass --url")
-    streams = _streams(args.consumer, url)
     try:
-        bank2 = open_bank2(url, "--url" if args.url else "BANK2_URL", streams)
-    except SettingsError as error:  # a malformed URL: the message names the problem, not the URL
-        print(f"migration failed: {error}", file=sys.stderr)  # noqa: T201 - a CLI's output
+        status: int = args.run(args)
+    except CommandError as error:
+        print(f"{args.failure}: {error}", file=sys.stderr)  # noqa: T201 - a CLI's output
         return 1
-    try:
-        connection = bank2.acquire()  # connecting applies the migrations
-        try:
-            cursor = connection.cursor()
-            cursor.execute("SELECT MAX(version) FROM schema_migrations")
-            (version,) = cursor.fetchone()
-            cursor.close()
-            connection.rollback()
-        finally:
-            bank2.release(broken=False)
-    except StoreError as error:  # a missing driver, a refused sign-in, a failed migration...
-        print(f"migration failed: {error}", file=sys.stderr)  # noqa: T201 - a CLI's output
-        return 1
-    finally:
-        bank2.close()
-    served = ", ".join(streams)
-    print(f"Bank 2 ({bank2.engine.name}; {served}) schema is at version {version}")  # noqa: T201
-    return 0
-
-
-def _streams(consumer: str | None, url: str) -> tuple[str, ...]:
-    if consumer == _ALL:
-        return tuple(STREAMS)
-    if consumer is not None:
-        return (consumer,)
-    # Bank 2 holds every consumer's tables (adapters/bootstrap.py); a separate payments database,
-    # the payment processor's only.
-    payments_only = url == os.environ.get("PAYMENTS_DB_URL") != os.environ.get("BANK2_URL")
-    return ("payments",) if payments_only else tuple(STREAMS)
+    return status
 
 
 if __name__ == "__main__":

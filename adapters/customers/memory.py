@@ -3,9 +3,10 @@
 It behaves as the SQL stores do (``adapters/customers/store.py`` and the migrations): a change
 is written only when its version key is newer than what is held, of one customer's changes in a
 write the newest wins (the first on a tie), a removal leaves a marker without personal data,
-offsets never move back, a reject is recorded once, and a value the schema would refuse (too
-long, a region outside the five) fails the write with a ``StoreError`` that names the column,
-never the value.
+offsets never move back, a reject (and the customer it was about) is recorded once, the removal
+log is only appended to, the telesales view leaves out the contacts whose phone a do-not-call
+list holds, and a value the schema would refuse (too long, a region outside the five) fails the
+write with a ``StoreError`` that names the column, never the value.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime
 from functools import partial
 
 from adapters.stream.memory import (
+    REJECT_WIDTHS,
     MemoryDatabase,
     MemoryUnitOfWork,
     Rejects,
@@ -25,7 +27,7 @@ from adapters.stream.memory import (
 from domain.customers.changes import Contact, ContactChange
 from domain.customers.merging import Fields, HeldContact
 from domain.customers.regions import Region
-from service.customers.ports import RejectedRecord
+from service.customers.ports import RejectedRecord, RemovalEntry
 from service.stream.errors import StoreError
 from service.stream.records import Partition
 
@@ -47,18 +49,32 @@ class ContactRow:
     updated_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class LoggedRemoval:
+    """A row of the removal log."""
+
+    entry: RemovalEntry
+    applied_at: datetime
+
+
 @dataclass(slots=True)
 class ProjectionState:
     contacts: dict[str, ContactRow] = field(default_factory=dict)
     offsets: dict[tuple[str, str, int], int] = field(default_factory=dict)  # group, topic, p
     rejects: Rejects = field(default_factory=dict)
+    # The customer each rejected message was about, where known, by its position.
+    reject_subjects: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    removal_log: list[LoggedRemoval] = field(default_factory=list)
+    # The phones the do-not-call lists hold, and which lists hold each.
+    suppressed_phones: dict[str, set[str]] = field(default_factory=dict)
 
     def telesales_contacts(self) -> list[tuple[str, str, str, str]]:
-        """What telesales read: the contacts that are not removed, by customer id."""
+        """What telesales read: the contacts that are neither removed nor suppressed by a
+        do-not-call list, by customer id."""
         return [
             (customer_id, str(row.name), str(row.phone), str(row.region))
             for customer_id, row in sorted(self.contacts.items())
-            if row.removed_at is None
+            if row.removed_at is None and not self.suppressed_phones.get(str(row.phone))
         ]
 
 
@@ -98,6 +114,21 @@ class MemoryProjectionStore:
                 written.add(customer_id)
         return written
 
+    def suppressed_among(self, customer_ids: Sequence[str]) -> set[str]:
+        suppressed = set()
+        for customer_id in customer_ids:
+            row = self._state.contacts.get(customer_id)
+            listed = row is not None and self._state.suppressed_phones.get(str(row.phone))
+            if listed and row is not None and row.removed_at is None:
+                suppressed.add(customer_id)
+        return suppressed
+
+    def log_removals(self, entries: Sequence[RemovalEntry], now: datetime) -> None:
+        for entry in entries:
+            _check_width("customer_id", entry.customer_id)
+            check_width(REJECT_WIDTHS, "topic", entry.topic)
+        self._state.removal_log.extend(LoggedRemoval(entry, now) for entry in entries)
+
     def rejects_between(self, spans: Mapping[Partition, tuple[int, int]]) -> list[RejectedRecord]:
         return [
             RejectedRecord(topic, partition, offset, reason)
@@ -106,7 +137,14 @@ class MemoryProjectionStore:
         ]
 
     def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:  # noqa: ARG002 - kept by SQL only
+        for reject in rejects:
+            if reject.customer_id is not None:
+                _check_width("customer_id", reject.customer_id)
         record_rejects(self._state.rejects, rejects)
+        for reject in rejects:
+            if reject.customer_id is not None:
+                position = (reject.topic, reject.partition, reject.offset)
+                self._state.reject_subjects.setdefault(position, reject.customer_id)
 
     def advance_offsets(
         self,

@@ -23,7 +23,7 @@ from domain.customers.batches import newer_than_stored
 from domain.customers.changes import Contact, ContactChange
 from domain.customers.merging import Fields, HeldContact
 from domain.customers.regions import Region
-from service.customers.ports import RejectedRecord
+from service.customers.ports import RejectedRecord, RemovalEntry
 from service.stream.records import Partition
 
 
@@ -76,11 +76,29 @@ class SqlProjectionStore:
         written = self._query("write_contacts", rows_json=rows, now=now_param)
         return {str(customer_id) for (customer_id,) in written}
 
+    def suppressed_among(self, customer_ids: Sequence[str]) -> set[str]:
+        rows = self._query("suppressed_among", customer_ids_json=_json(list(customer_ids)))
+        return {str(customer_id) for (customer_id,) in rows}
+
+    def log_removals(self, entries: Sequence[RemovalEntry], now: datetime) -> None:
+        rows = [
+            [e.customer_id, str(e.reason), e.version_key, e.topic, e.partition, e.offset]
+            for e in entries
+        ]
+        self._execute("log_removals", rows_json=_json(rows), now=self._engine.timestamp(now))
+
     def rejects_between(self, spans: Mapping[Partition, tuple[int, int]]) -> list[RejectedRecord]:
         return [RejectedRecord(*row) for row in self._rejects.between(spans)]
 
     def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:
         self._rejects.record(rejects, now)
+        subjects = [
+            [r.topic, r.partition, r.offset, r.customer_id]
+            for r in rejects
+            if r.customer_id is not None
+        ]
+        if subjects:
+            self._execute("record_subjects", rows_json=_json(subjects))
 
     def advance_offsets(
         self, consumer_group: str, offsets: Mapping[Partition, int], now: datetime

@@ -20,6 +20,7 @@ from domain.customers.names import normalize_name
 from domain.customers.phones import BrazilianPhone, parse_brazilian_phone
 from domain.customers.reasons import RejectReason
 from domain.customers.regions import Region, region_of_area_code, region_of_state
+from domain.customers.removals import RemovalReason
 from domain.customers.versions import Version
 
 
@@ -55,6 +56,16 @@ class CustomerChange:
         """Deleted, inactive and opted-out customers must not be called."""
         return self.deleted or not self.active or self.telemarketing_opt_out
 
+    @property
+    def removal_reason(self) -> RemovalReason:
+        """Why the change removes the contact, the first that holds of deleted, inactive and
+        opted out (meaningful only where ``removes_contact``)."""
+        if self.deleted:
+            return RemovalReason.DELETED
+        if not self.active:
+            return RemovalReason.INACTIVE
+        return RemovalReason.OPTED_OUT
+
 
 @dataclass(frozen=True, slots=True)
 class Contact:
@@ -89,15 +100,19 @@ class ContactUpdate:
 
 @dataclass(frozen=True, slots=True)
 class Removal:
-    """A customer telesales must no longer see. Carries no personal data.
+    """A customer telesales must no longer see, and why. Carries no personal data.
 
-    ``withdrawn`` marks a removal caused by data that broke a telesales rule, rather than by the
+    ``WITHDRAWN`` marks a removal caused by data that broke a telesales rule, rather than by the
     customer leaving: see ``project``.
     """
 
     customer_id: str
     version: Version
-    withdrawn: bool = False
+    reason: RemovalReason = RemovalReason.DELETED
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.reason is RemovalReason.WITHDRAWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +120,19 @@ class Rejection:
     """A message that cannot be projected, and why. Carries no personal data.
 
     ``withdraws`` is the removal that goes with a rejection when the customer is known: see
-    ``project``.
+    ``project``. ``customer_id`` names the customer a message the rules never reached was about,
+    where its decoder could read a valid id: the data subject report lists the rejected messages
+    about a customer.
     """
 
     reason: RejectReason
     withdraws: Removal | None = None
+    customer_id: str | None = None
+
+    @property
+    def about(self) -> str | None:
+        """The customer the rejected message was about, where known."""
+        return self.withdraws.customer_id if self.withdraws is not None else self.customer_id
 
 
 ContactChange = Contact | Removal  # what Bank 2 writes
@@ -131,7 +154,7 @@ def project(
     parser, without the cache and fast path, to measure what they save.
     """
     if change.removes_contact:
-        return Removal(change.customer_id, change.version)
+        return Removal(change.customer_id, change.version, change.removal_reason)
     raw_name, raw_phone, state = change.name, change.phone, change.state
     if raw_name is UNCHANGED or raw_phone is UNCHANGED or state is UNCHANGED:
         return _update(change, parse_phone)
@@ -174,7 +197,7 @@ def _update(
 
 
 def _rejected(change: CustomerChange, reason: RejectReason) -> Rejection:
-    return Rejection(reason, Removal(change.customer_id, change.version, withdrawn=True))
+    return Rejection(reason, Removal(change.customer_id, change.version, RemovalReason.WITHDRAWN))
 
 
 def _no_state(state: object) -> bool:

@@ -171,8 +171,13 @@ resource auditing 'Microsoft.Sql/servers/auditingSettings@2023-08-01' = {
 // clause on audit fields) keeps or drops whole records, and dropping a read's record to keep its
 // literal out of the log would hide the very reads LGPD asks us to account for. So no
 // predicateExpression: the items themselves are what limits what is recorded.
+//
+// Deletes from the removal log (docs/lgpd.md), the proof of erasure, are audited too: the
+// functions may only insert into it, so every delete is the privacy officer's retention (or
+// someone who should not), and its statement text holds a date, no personal data.
 var personalDataReads = [
   'SELECT ON dbo.telesales_contacts BY public'
+  'DELETE ON dbo.removal_log BY public'
 ]
 
 resource databaseAuditing 'Microsoft.Sql/servers/databases/auditingSettings@2023-08-01' = {

@@ -14,6 +14,7 @@ from typing import Protocol
 from domain.customers.changes import ContactChange
 from domain.customers.merging import HeldContact
 from domain.customers.reasons import RejectReason
+from domain.customers.removals import RemovalReason
 from service.stream.records import Partition
 
 
@@ -26,6 +27,22 @@ class RejectedRecord:
     offset: int
     # A RejectReason; one read back from Bank 2 may be a code another release wrote, kept as text.
     reason: RejectReason | str
+    # The customer the message was about, where it named one that could be read: Bank 2 keeps it
+    # apart (rejected_message_subjects) for the data subject report. Never in a dead letter.
+    customer_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemovalEntry:
+    """One removal Bank 2 applied, for its removal log: who, why, at which version, and the
+    message that caused it. No name, no phone."""
+
+    customer_id: str
+    reason: RemovalReason
+    version_key: str
+    topic: str
+    partition: int
+    offset: int
 
 
 class ProjectionStore(Protocol):
@@ -53,13 +70,24 @@ class ProjectionStore(Protocol):
         the stale count is low by that much."""
         ...
 
+    def suppressed_among(self, customer_ids: Sequence[str]) -> set[str]:
+        """Which of these customers' contacts have a phone that a do-not-call list holds: Bank 2
+        keeps them, and the telesales view leaves them out."""
+        ...
+
+    def log_removals(self, entries: Sequence[RemovalEntry], now: datetime) -> None:
+        """Append these removals to the removal log (only ever appended: the offsets written in
+        the same transaction keep a redelivered batch from appending them again)."""
+        ...
+
     def rejects_between(self, spans: Mapping[Partition, tuple[int, int]]) -> list[RejectedRecord]:
         """The rejects recorded for each partition between its first and last offset (both
         included): a redelivered batch reports its dead letters again."""
         ...
 
     def record_rejects(self, rejects: Sequence[RejectedRecord], now: datetime) -> None:
-        """Record rejected messages; recording one twice keeps one."""
+        """Record rejected messages, and the customer each was about where known; recording one
+        twice keeps one."""
         ...
 
     def advance_offsets(

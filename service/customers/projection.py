@@ -2,9 +2,11 @@
 
 Delivery semantics: a batch is all-or-nothing. Decoding and the domain rules run first, outside
 any transaction; then one transaction reads the applied offsets, writes the contacts and removal
-markers newer than what Bank 2 holds (the store says which it wrote), the rejects and the new
-offsets, and commits. If it cannot commit, the batch fails and Kafka redelivers it; the offsets
-stored with the rows make the redelivery harmless.
+markers newer than what Bank 2 holds (the store says which it wrote), appends each removal it
+wrote to the removal log (and each contact it wrote that a do-not-call list keeps from
+telesales), records the rejects and the new offsets, and commits. If it cannot commit, the
+batch fails and Kafka redelivers it; the offsets stored with the rows make the redelivery
+harmless.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from domain.customers.changes import (
     CustomerChange,
     ProjectedChange,
     Rejection,
+    Removal,
     project,
 )
 from domain.customers.merging import settle
 from domain.customers.reasons import RejectReason
-from service.customers.ports import ProjectionStore, RejectedRecord
+from domain.customers.removals import RemovalReason
+from service.customers.ports import ProjectionStore, RejectedRecord, RemovalEntry
 from service.customers.summary import BatchSummary
 from service.stream.clock import Clock, utc_now
 from service.stream.delivery import Delivery, sort_by_offsets
@@ -94,25 +98,10 @@ class CustomerProjection:
             fresh = delivery.fresh
             summary.duplicates = len(projected) - len(fresh)
 
-            changes: list[ProjectedChange] = []
-            rejects: list[RejectedRecord] = []
-            updates: dict[int, _Projected] = {}  # where each ContactUpdate came from
-            for item in fresh:
-                outcome = item.outcome
-                if isinstance(outcome, Tombstone):
-                    summary.skipped += 1
-                elif isinstance(outcome, Rejection):
-                    _reject(summary, rejects, item, outcome.reason)
-                    if outcome.withdraws is not None:
-                        changes.append(outcome.withdraws)
-                else:
-                    changes.append(outcome)
-                    if isinstance(outcome, ContactUpdate):
-                        updates[id(outcome)] = item
-
+            changes, rejects, updates = _sorted_outcomes(fresh, summary)
             to_write = self._settle(uow.store, changes, summary, rejects, updates)
-            written = uow.store.write_contacts(to_write, now) if to_write else set()
-            _count_writes(summary, to_write, written)
+            if to_write:
+                _write_contacts(uow.store, to_write, fresh, summary, now)
             if rejects:
                 uow.store.record_rejects(rejects, now)
             summary.rejected_records = _replayed_rejects(uow.store, delivery) + rejects
@@ -150,7 +139,11 @@ class CustomerProjection:
                     summary.superseded -= 1  # an older change of the batch is written after all
             if settled.refused is not None:
                 _reject(
-                    summary, rejects, updates[id(settled.refused)], RejectReason.UNAVAILABLE_VALUE
+                    summary,
+                    rejects,
+                    updates[id(settled.refused)],
+                    RejectReason.UNAVAILABLE_VALUE,
+                    customer_id,
                 )
             if settled.stale:
                 summary.stale += 1
@@ -158,6 +151,28 @@ class CustomerProjection:
 
     def _purge_due(self, now: datetime) -> bool:
         return self._last_purge is None or now - self._last_purge >= self._purge_interval
+
+
+def _sorted_outcomes(
+    fresh: Sequence[_Projected], summary: BatchSummary
+) -> tuple[list[ProjectedChange], list[RejectedRecord], dict[int, _Projected]]:
+    """The changes to write, the rejects to record, and where each ContactUpdate came from."""
+    changes: list[ProjectedChange] = []
+    rejects: list[RejectedRecord] = []
+    updates: dict[int, _Projected] = {}
+    for item in fresh:
+        outcome = item.outcome
+        if isinstance(outcome, Tombstone):
+            summary.skipped += 1
+        elif isinstance(outcome, Rejection):
+            _reject(summary, rejects, item, outcome.reason, outcome.about)
+            if outcome.withdraws is not None:
+                changes.append(outcome.withdraws)
+        else:
+            changes.append(outcome)
+            if isinstance(outcome, ContactUpdate):
+                updates[id(outcome)] = item
+    return changes, rejects, updates
 
 
 def _replayed_rejects(
@@ -175,22 +190,93 @@ def _replayed_rejects(
 
 
 def _reject(
-    summary: BatchSummary, rejects: list[RejectedRecord], item: _Projected, reason: RejectReason
+    summary: BatchSummary,
+    rejects: list[RejectedRecord],
+    item: _Projected,
+    reason: RejectReason,
+    customer_id: str | None,
 ) -> None:
-    rejects.append(RejectedRecord(item.topic, item.partition, item.offset, reason))
+    rejects.append(RejectedRecord(item.topic, item.partition, item.offset, reason, customer_id))
     summary.rejected[reason] += 1
 
 
+def _write_contacts(
+    store: ProjectionStore,
+    to_write: Sequence[ContactChange],
+    fresh: Sequence[_Projected],
+    summary: BatchSummary,
+    now: datetime,
+) -> None:
+    """Write the contacts and removal markers, count them, and log the removals written."""
+    written = store.write_contacts(to_write, now)
+    # The customers whose contact the batch wrote with a phone that a do-not-call list holds.
+    contacts = [
+        c.customer_id for c in to_write if isinstance(c, Contact) and c.customer_id in written
+    ]
+    suppressed = store.suppressed_among(contacts) if contacts else set()
+    _count_writes(summary, to_write, written, suppressed)
+    removals = _removals(fresh, to_write, written, suppressed)
+    if removals:
+        store.log_removals(removals, now)
+
+
 def _count_writes(
-    summary: BatchSummary, newest: Sequence[ContactChange], written: set[str]
+    summary: BatchSummary,
+    newest: Sequence[ContactChange],
+    written: set[str],
+    suppressed: set[str],
 ) -> None:
     """Count what the store wrote; the changes it did not write were stale (not newer)."""
     for change in newest:
         if change.customer_id not in written:
             summary.stale += 1
         elif isinstance(change, Contact):
-            summary.upserted += 1
+            if change.customer_id in suppressed:
+                summary.suppressed += 1
+            else:
+                summary.upserted += 1
         elif change.withdrawn:
             summary.withdrawn += 1
         else:
             summary.removed += 1
+
+
+def _removals(
+    fresh: Sequence[_Projected],
+    newest: Sequence[ContactChange],
+    written: set[str],
+    suppressed: set[str],
+) -> list[RemovalEntry]:
+    """The removal log's entries for what this batch wrote: each removal, and each contact a
+    do-not-call list keeps from telesales, with the message it came from."""
+    logged: dict[tuple[str, str], RemovalReason] = {}
+    for change in newest:
+        if change.customer_id not in written:
+            continue
+        if isinstance(change, Removal):
+            logged[change.customer_id, change.version.key] = change.reason
+        elif change.customer_id in suppressed:
+            logged[change.customer_id, change.version.key] = RemovalReason.DO_NOT_CALL
+    if not logged:
+        return []
+    customers = {customer_id for customer_id, _ in logged}
+    entries: dict[tuple[str, str], RemovalEntry] = {}
+    for item in fresh:  # the message each written change came from; the last of duplicates
+        source = _change_of(item.outcome)
+        if source is None or source.customer_id not in customers:
+            continue
+        key = (source.customer_id, source.version.key)
+        reason = logged.get(key)
+        if reason is not None:
+            entries[key] = RemovalEntry(
+                key[0], reason, key[1], item.topic, item.partition, item.offset
+            )
+    return list(entries.values())
+
+
+def _change_of(outcome: ProjectedChange | Rejection | Tombstone) -> ProjectedChange | None:
+    if isinstance(outcome, Rejection):
+        return outcome.withdraws
+    if isinstance(outcome, Tombstone):
+        return None
+    return outcome

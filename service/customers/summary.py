@@ -11,7 +11,16 @@ from service.customers.ports import RejectedRecord
 from service.stream.records import Partition
 from service.stream.spans import spans_text
 
-_OUTCOMES = ("upserted", "removed", "withdrawn", "stale", "superseded", "duplicates", "skipped")
+_OUTCOMES = (
+    "upserted",
+    "suppressed",
+    "removed",
+    "withdrawn",
+    "stale",
+    "superseded",
+    "duplicates",
+    "skipped",
+)
 
 
 @dataclass(slots=True)
@@ -20,6 +29,8 @@ class BatchSummary:
 
     events: int = 0
     upserted: int = 0
+    # Contacts written that a do-not-call list keeps from telesales (not counted as upserted).
+    suppressed: int = 0
     removed: int = 0
     withdrawn: int = 0
     stale: int = 0
@@ -55,6 +66,7 @@ class BatchSummary:
         fields: dict[str, int | str] = {
             "batch_events": self.events,
             "batch_upserted": self.upserted,
+            "batch_suppressed": self.suppressed,
             "batch_removed": self.removed,
             "batch_withdrawn": self.withdrawn,
             "batch_stale": self.stale,
@@ -71,7 +83,8 @@ class BatchSummary:
         rejected = ", ".join(f"{reason}={n}" for reason, n in sorted(self.rejected.items()))
         return (
             f"customer batch: events={self.events} upserted={self.upserted} "
-            f"removed={self.removed} withdrawn={self.withdrawn} stale={self.stale} "
+            f"suppressed={self.suppressed} removed={self.removed} withdrawn={self.withdrawn} "
+            f"stale={self.stale} "
             f"superseded={self.superseded} "
             f"duplicates={self.duplicates} skipped={self.skipped} "
             f"rejected={self.rejected_total}"

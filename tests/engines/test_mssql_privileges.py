@@ -49,6 +49,10 @@ def test_the_customer_function_may_only_use_the_projection_tables() -> None:
         "dbo.consumer_offsets": {"SELECT", "INSERT", "UPDATE"},
         "dbo.rejected_messages": {"SELECT", "INSERT"},
         "dbo.schema_migrations": {"SELECT"},
+        # The LGPD records: the removal log is only appended to.
+        "dbo.removal_log": {"INSERT"},
+        "dbo.rejected_message_subjects": {"SELECT", "INSERT"},
+        "dbo.suppressed_phones": {"SELECT"},
     }
     # A database prepared by the script's earlier version loses the transactions.
     assert (
@@ -105,3 +109,26 @@ def test_users_come_from_entra_and_creation_is_idempotent() -> None:
 
 def _code(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.strip().startswith("--"))
+
+
+def test_the_removal_log_is_appended_by_the_function_and_pruned_only_by_the_privacy_officer() -> (
+    None
+):
+    on_log = {who: r for (who, obj), r in _grants().items() if obj == "dbo.removal_log"}
+    assert on_log == {
+        "telesales_function": {"INSERT"},
+        "privacy_officer": {"SELECT", "INSERT", "DELETE"},
+    }
+
+
+def test_the_privacy_officer_reads_what_bank2_holds_and_keeps_the_do_not_call_lists() -> None:
+    assert _granted_to("privacy_officer") == {
+        "dbo.contact_state": {"SELECT"},
+        "dbo.telesales_contacts": {"SELECT"},
+        "dbo.rejected_messages": {"SELECT"},
+        "dbo.rejected_message_subjects": {"SELECT"},
+        "dbo.schema_migrations": {"SELECT"},
+        "dbo.removal_log": {"SELECT", "INSERT", "DELETE"},
+        "dbo.do_not_call_lists": {"SELECT", "INSERT", "UPDATE", "DELETE"},
+        "dbo.suppressed_phones": {"SELECT", "INSERT", "UPDATE", "DELETE"},
+    }

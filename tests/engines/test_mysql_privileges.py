@@ -1,7 +1,8 @@
 """The least-privilege script on the real MariaDB server: what each account can and cannot do.
 
 The owner (the admin URL's account) migrates a fresh database; the test creates the customers
-function's, the payment processor's and a telesales account with random names, runs
+function's, the payment processor's, a telesales and a privacy officer's account with random
+names, runs
 adapters/engines/mysql/privileges.sql with those names (and random role names, since roles are
 server-wide) in place of its placeholders, then connects as each account. Accounts and roles are
 dropped afterwards.
@@ -35,7 +36,12 @@ from tests.customers.builders import NOW, v
 from tests.databases import mysql_database
 from tests.payments.support import OUTCOME_CHANGES as COMMON_OUTCOME_CHANGES
 from tests.payments.support import PROJECTION_ACCESS
-from tests.support import decide_one_transaction
+from tests.support import (
+    LGPD_TABLES,
+    REMOVAL_LOG_TAMPERING,
+    decide_one_transaction,
+    project_lgpd_batch,
+)
 
 _SCRIPT = privileges_script("mysql")
 assert _SCRIPT is not None
@@ -59,6 +65,7 @@ class Setup:
     function: Account
     payments: Account
     telesales: Account
+    privacy: Account
     replacements: dict[str, str]  # the script's placeholders and the names used here
 
 
@@ -106,15 +113,15 @@ def run_script(connection: Any, replacements: dict[str, str]) -> None:
 def setup() -> Iterator[Setup]:
     with mysql_database() as url:
         MysqlEngine.from_url(url).connect().close()  # the owner applies the migrations
-        function, payments, telesales = random_account(), random_account(), random_account()
-        function_role, payments_role, telesales_role = (
-            f"role_{secrets.token_hex(5)}" for _ in range(3)
+        function, payments, telesales, privacy = (random_account() for _ in range(4))
+        function_role, payments_role, telesales_role, privacy_role = (
+            f"role_{secrets.token_hex(5)}" for _ in range(4)
         )
         admin = connect(url)
         with admin:
             cursor = admin.cursor()
             try:
-                for account in (function, payments, telesales):
+                for account in (function, payments, telesales, privacy):
                     create_user(admin, account)
                 replacements = {
                     "'bank2_function'@'%'": function.sql,
@@ -123,15 +130,21 @@ def setup() -> Iterator[Setup]:
                     "`telesales_function`": f"`{function_role}`",
                     "`payments_function`": f"`{payments_role}`",
                     "`telesales`": f"`{telesales_role}`",
+                    "`privacy_officer`": f"`{privacy_role}`",
                 }
                 run_script(admin, replacements)
-                yield Setup(url, function, payments, telesales, replacements)
+                # The script leaves the privacy officer's account to the DBA, as it says.
+                cursor.execute(f"GRANT `{privacy_role}` TO {privacy.sql}")
+                cursor.execute(f"SET DEFAULT ROLE `{privacy_role}` FOR {privacy.sql}")
+                yield Setup(url, function, payments, telesales, privacy, replacements)
             finally:
                 cursor.execute(
-                    f"DROP USER IF EXISTS {function.sql}, {payments.sql}, {telesales.sql}"
+                    f"DROP USER IF EXISTS {function.sql}, {payments.sql}, {telesales.sql},"
+                    f" {privacy.sql}"
                 )
                 cursor.execute(
-                    f"DROP ROLE IF EXISTS {function_role}, {payments_role}, {telesales_role}"
+                    f"DROP ROLE IF EXISTS {function_role}, {payments_role}, {telesales_role},"
+                    f" {privacy_role}"
                 )
 
 
@@ -221,6 +234,7 @@ def test_telesales_read_the_view_and_nothing_else(setup: Setup) -> None:
             "consumer_offsets",
             "rejected_messages",
             "schema_migrations",
+            *LGPD_TABLES,
         ):
             assert denied(connection, f"SELECT * FROM {table}")  # noqa: S608 - fixed names
         assert denied(connection, "UPDATE telesales_contacts SET name = 'x'")
@@ -307,3 +321,47 @@ def test_running_the_script_again_takes_back_what_earlier_versions_granted_on_tr
         assert denied(connection, "SELECT * FROM transactions")
     # tx-1 is answered with its stored outcome, and the payment processor still works.
     assert decide_one_transaction(as_account(setup.url, setup.payments)) == "rejected"
+
+
+def test_the_function_appends_to_the_removal_log_and_can_do_nothing_else_with_it(
+    setup: Setup,
+) -> None:
+    owner = open_bank2(setup.url)
+    try:
+        assert project_lgpd_batch(as_account(setup.url, setup.function), owner) == (1, 1, 1)
+    finally:
+        owner.close()
+    with connect(setup.url) as connection:
+        cursor = connection.cursor()
+        cursor.execute("SELECT customer_id, reason FROM removal_log ORDER BY customer_id")
+        assert cursor.fetchall() == (("1", "do_not_call"), ("3", "deleted"), ("4", "withdrawn"))
+        cursor.execute("SELECT customer_id FROM rejected_message_subjects")
+        assert cursor.fetchall() == (("4",),)
+    with connect(setup.url, setup.function) as connection:
+        for sql in REMOVAL_LOG_TAMPERING:
+            assert denied(connection, sql), sql
+    with connect(setup.url, setup.telesales) as connection:
+        cursor = connection.cursor()
+        cursor.execute("SELECT customer_id FROM telesales_contacts")
+        assert cursor.fetchall() == (("2",),)  # 1 is on a list, 3 deleted, 4 withdrawn
+
+
+def test_the_privacy_officer_reads_keeps_the_lists_and_prunes_the_log(setup: Setup) -> None:
+    owner = open_bank2(setup.url)
+    try:
+        project_lgpd_batch(as_account(setup.url, setup.function), owner)
+    finally:
+        owner.close()
+    with connect(setup.url, setup.privacy) as connection:
+        cursor = connection.cursor()
+        cursor.execute("SELECT COUNT(*) FROM contact_state")
+        assert cursor.fetchall() == ((4,),)
+        cursor.execute("DELETE FROM suppressed_phones")
+        cursor.execute("DELETE FROM removal_log WHERE applied_at < NOW() - INTERVAL 1 DAY")
+        for sql in [
+            "SELECT * FROM consumer_offsets",
+            "SELECT * FROM transactions",
+            "UPDATE removal_log SET reason = 'deleted'",
+            "UPDATE contact_state SET name = 'X'",
+        ]:
+            assert denied(connection, sql), sql

@@ -20,6 +20,7 @@ import psycopg
 import psycopg.errors
 import pytest
 
+from adapters.bank2.__main__ import main as bank2_cli
 from adapters.customers.store import projection_unit_of_work
 from adapters.engines.registry import privileges_script
 from adapters.engines.urls import open_bank2
@@ -32,13 +33,24 @@ from tests.customers.builders import NOW, v
 from tests.databases import POSTGRES_ADMIN_URL, postgres_database
 from tests.payments.support import OUTCOME_CHANGES as COMMON_OUTCOME_CHANGES
 from tests.payments.support import PROJECTION_ACCESS
-from tests.support import decide_one_transaction
+from tests.support import (
+    LGPD_TABLES,
+    REMOVAL_LOG_TAMPERING,
+    decide_one_transaction,
+    project_lgpd_batch,
+)
 
 _SCRIPT = privileges_script("postgresql")
 assert _SCRIPT is not None
 SCRIPT = _SCRIPT
 ADMIN = urlsplit(POSTGRES_ADMIN_URL).username or "postgres"  # a superuser: it creates databases
-INTERNAL_TABLES = ["contact_state", "consumer_offsets", "rejected_messages", "schema_migrations"]
+INTERNAL_TABLES = [
+    "contact_state",
+    "consumer_offsets",
+    "rejected_messages",
+    "schema_migrations",
+    *LGPD_TABLES,
+]
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,7 @@ class Logins:
     function: str
     payments: str
     telesales: str
+    privacy: str
     other: str
     password: str
 
@@ -57,6 +70,7 @@ def logins() -> Logins:
         function=f"bank2_function_{suffix}",
         payments=f"bank2_payments_{suffix}",
         telesales=f"bank2_telesales_{suffix}",
+        privacy=f"bank2_privacy_{suffix}",
         other=f"bank2_other_{suffix}",
         password=secrets.token_urlsafe(12),
     )
@@ -65,7 +79,7 @@ def logins() -> Logins:
 @pytest.fixture
 def owner_url(logins: Logins) -> Iterator[str]:
     """A fresh Bank 2 database, migrated by its owner (the admin), with the script applied."""
-    names = [logins.function, logins.payments, logins.telesales, logins.other]
+    names = [logins.function, logins.payments, logins.telesales, logins.privacy, logins.other]
     created = False
     try:
         with postgres_database() as url:  # skips, or fails in CI, when the server is down
@@ -93,6 +107,7 @@ def roles(logins: Logins) -> dict[str, str]:
         "function_role": logins.function,
         "payments_role": logins.payments,
         "telesales_role": logins.telesales,
+        "privacy_role": logins.privacy,
     }
 
 
@@ -342,3 +357,87 @@ def test_running_the_script_again_takes_back_grants_made_by_hand(
     assert denied(payments_url, "UPDATE transactions SET status = 'approved'")
     telesales_url = as_login(owner_url, logins.telesales, logins.password)
     assert denied(telesales_url, "SELECT * FROM consumer_offsets")
+
+
+def test_the_function_appends_to_the_removal_log_and_can_do_nothing_else_with_it(
+    owner_url: str, logins: Logins
+) -> None:
+    function_url = as_login(owner_url, logins.function, logins.password)
+    owner = open_bank2(owner_url)
+    try:
+        assert project_lgpd_batch(function_url, owner) == (1, 1, 1)
+    finally:
+        owner.close()
+    with psycopg.connect(owner_url) as connection:
+        logged = connection.execute(
+            "SELECT customer_id, reason FROM removal_log ORDER BY customer_id"
+        ).fetchall()
+        subjects = connection.execute(
+            "SELECT customer_id FROM rejected_message_subjects"
+        ).fetchall()
+    assert logged == [("1", "do_not_call"), ("3", "deleted"), ("4", "withdrawn")]
+    assert subjects == [("4",)]
+    for sql in REMOVAL_LOG_TAMPERING:
+        assert denied(function_url, sql), sql
+
+
+def test_telesales_never_see_a_suppressed_contact_nor_the_lists(
+    owner_url: str, logins: Logins
+) -> None:
+    owner = open_bank2(owner_url)
+    try:
+        project_lgpd_batch(as_login(owner_url, logins.function, logins.password), owner)
+    finally:
+        owner.close()
+    telesales_url = as_login(owner_url, logins.telesales, logins.password)
+    with psycopg.connect(telesales_url) as telesales:
+        rows = telesales.execute("SELECT customer_id FROM telesales_contacts").fetchall()
+    assert rows == [("2",)]  # 1 is on a list, 3 deleted, 4 withdrawn
+
+
+def test_the_privacy_officer_reads_keeps_the_lists_and_prunes_the_log(
+    owner_url: str, logins: Logins
+) -> None:
+    owner = open_bank2(owner_url)
+    try:
+        project_lgpd_batch(as_login(owner_url, logins.function, logins.password), owner)
+    finally:
+        owner.close()
+    privacy_url = as_login(owner_url, logins.privacy, logins.password)
+    with psycopg.connect(privacy_url) as privacy:
+        assert privacy.execute("SELECT count(*) FROM contact_state").fetchone() == (4,)
+        assert privacy.execute("SELECT count(*) FROM rejected_message_subjects").fetchone() == (1,)
+        privacy.execute("DELETE FROM suppressed_phones")
+        privacy.execute("DELETE FROM removal_log WHERE applied_at < now() - interval '1 day'")
+    for sql in [
+        "SELECT * FROM consumer_offsets",
+        "SELECT * FROM transactions",
+        "UPDATE removal_log SET reason = 'deleted'",
+        "UPDATE contact_state SET name = 'X'",
+    ]:
+        assert denied(privacy_url, sql), sql
+
+
+def test_the_subject_report_runs_as_the_privacy_officer_and_not_as_the_function(
+    owner_url: str, logins: Logins, capsys: pytest.CaptureFixture[str]
+) -> None:
+    owner = open_bank2(owner_url)
+    try:
+        project_lgpd_batch(as_login(owner_url, logins.function, logins.password), owner)
+    finally:
+        owner.close()
+    privacy_url = as_login(owner_url, logins.privacy, logins.password)
+    assert bank2_cli(["subject", "1", "--url", privacy_url]) == 0
+    assert "procon-sp: listed on 2025-06-01" in capsys.readouterr().out
+    assert bank2_cli(["removal-log", "purge", "--url", privacy_url]) == 0
+    capsys.readouterr()
+    # The function's identity may not read what the report reads: it fails on one line that
+    # says why, and quotes nothing of the customer.
+    function_url = as_login(owner_url, logins.function, logins.password)
+    assert bank2_cli(["subject", "1", "--url", function_url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("subject report failed: ")
+    assert "permission denied" in err
+    assert err.count("\n") == 1
+    assert "Maria" not in err
+    assert logins.password not in err

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.engines.portable import MARKERS, portable
 from adapters.engines.registry import (
     ENGINES,
     canonical,
@@ -88,3 +89,11 @@ def test_a_customer_function_on_sqlite_loads_no_other_engine_and_no_other_driver
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_every_engine_declares_its_parameter_marker_for_portable_statements() -> None:
+    assert set(MARKERS) == set(ENGINES)
+    statement = portable("SELECT a FROM t WHERE b = :b AND c = :c OR b = :b", "postgresql")
+    assert statement.sql == "SELECT a FROM t WHERE b = %s AND c = %s OR b = %s"
+    assert statement.params == ("b", "c", "b")
+    assert portable("SELECT 1 WHERE x = :x", "sqlite").sql == "SELECT 1 WHERE x = ?"

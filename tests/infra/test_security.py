@@ -139,7 +139,13 @@ def test_sql_audits_every_read_of_the_telesales_view_by_anyone(plan: str) -> Non
     # An object-level action, which Azure accepts in a database's policy only, on the view that
     # telesales read: through ownership chaining their reads check no permission on the table,
     # and the table is read only by the customer function, whose statements stay out of the log.
-    assert properties["auditActionsAndGroups"] == ["SELECT ON dbo.telesales_contacts BY public"]
+    # And every delete from the removal log, the proof of erasure: the functions may only
+    # insert into it, so the records are the privacy officer's retention deletes (a date, no
+    # personal data in their text), or a deletion nobody should have made.
+    assert properties["auditActionsAndGroups"] == [
+        "SELECT ON dbo.telesales_contacts BY public",
+        "DELETE ON dbo.removal_log BY public",
+    ]
     # No group: SCHEMA_OBJECT_ACCESS_GROUP would record every permission use on every object
     # (both functions' every batch, with its text); no batch group either.
     assert not [item for item in properties["auditActionsAndGroups"] if "GROUP" in item]

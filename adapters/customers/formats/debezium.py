@@ -92,12 +92,12 @@ def _upsert(
     active = True if status_unavailable else active_from_status(status)
     opted_out = False if opt_out_unavailable else _bit(opt_out)
     if active is None or opted_out is None:
-        return Rejection(RejectReason.INVALID_FIELD)
+        return Rejection(RejectReason.INVALID_FIELD, customer_id=customer_id)
     # A flag the change gives that removes the customer decides, whatever the other one is.
     # Otherwise a flag left out leaves it unknown whether the customer may be called.
     removes = not active or opted_out
     if (status_unavailable or opt_out_unavailable) and not removes:
-        return Rejection(RejectReason.UNAVAILABLE_VALUE)
+        return Rejection(RejectReason.UNAVAILABLE_VALUE, customer_id=customer_id)
     name, phone, state = row.get("name"), row.get("phone"), row.get("state")
     if type(name) is str and name in unavailable:
         name = UNCHANGED

@@ -32,6 +32,14 @@ class ProjectionSql:
     # Each row is [topic, partition, offset].
     advance_offsets: Statement
     purge_removal_markers: Statement
+    # -> rows of (customer_id,): those of the ids whose current contact has a phone that a
+    # do-not-call list holds (suppressed_phones).
+    suppressed_among: Statement
+    # Each row is [customer_id, reason, version, topic, partition, offset]; only ever inserted
+    # (the functions may only INSERT into removal_log).
+    log_removals: Statement
+    # Each row is [topic, partition, offset, customer_id]; recording one twice keeps the first.
+    record_subjects: Statement
 
 
 # The parameters each statement takes, whatever the engine; each engine's declaration binds
@@ -43,6 +51,9 @@ PARAMETERS: dict[str, frozenset[str]] = {
     "stored_versions": frozenset({"customer_ids_json"}),
     "advance_offsets": frozenset({"consumer_group", "rows_json", "now"}),
     "purge_removal_markers": frozenset({"removed_before"}),
+    "suppressed_among": frozenset({"customer_ids_json"}),
+    "log_removals": frozenset({"rows_json", "now"}),
+    "record_subjects": frozenset({"rows_json"}),
 }
 
 

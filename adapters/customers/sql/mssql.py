@@ -141,4 +141,66 @@ WHERE removed_at IS NOT NULL AND removed_at < ?;
 """,
         params=("removed_before",),
     ),
+    # Through the primary key, then suppressed_phones' (phone first) for each contact.
+    suppressed_among=Statement(
+        """
+DECLARE @customer_ids_json NVARCHAR(MAX) = ?;
+SELECT c.customer_id
+FROM dbo.contact_state AS c
+WHERE c.customer_id IN (
+    SELECT CAST(j.[value] AS NVARCHAR(4000)) COLLATE Latin1_General_BIN2
+    FROM OPENJSON(@customer_ids_json) AS j
+)
+  AND c.removed_at IS NULL
+  AND EXISTS (SELECT 1 FROM dbo.suppressed_phones AS s WHERE s.phone = c.phone);
+""",
+        params=("customer_ids_json",),
+    ),
+    # A plain INSERT: INSERT is the only permission it needs.
+    log_removals=Statement(
+        """
+DECLARE @rows_json NVARCHAR(MAX) = ?;
+DECLARE @now DATETIME2 = ?;
+INSERT INTO dbo.removal_log
+    (customer_id, reason, version, topic, kafka_partition, kafka_offset, applied_at)
+SELECT j.customer_id, j.reason, j.version, j.topic, j.kafka_partition, j.kafka_offset, @now
+FROM OPENJSON(@rows_json) WITH (
+    customer_id     NVARCHAR(4000) '$[0]',
+    reason          NVARCHAR(4000) '$[1]',
+    version         NVARCHAR(4000) '$[2]',
+    topic           NVARCHAR(4000) '$[3]',
+    kafka_partition INT            '$[4]',
+    kafka_offset    BIGINT         '$[5]'
+) AS j;
+""",
+        params=("rows_json", "now"),
+    ),
+    # A position recorded twice keeps its first customer: only missing keys are inserted.
+    record_subjects=Statement(
+        """
+DECLARE @rows_json NVARCHAR(MAX) = ?;
+WITH incoming AS (
+    SELECT j.topic COLLATE Latin1_General_BIN2 AS topic, j.kafka_partition, j.kafka_offset,
+           j.customer_id COLLATE Latin1_General_BIN2 AS customer_id
+    FROM OPENJSON(@rows_json) WITH (
+        topic           NVARCHAR(4000) '$[0]',
+        kafka_partition INT            '$[1]',
+        kafka_offset    BIGINT         '$[2]',
+        customer_id     NVARCHAR(4000) '$[3]'
+    ) AS j
+)
+MERGE dbo.rejected_message_subjects WITH (HOLDLOCK) AS t
+USING (
+    SELECT topic, kafka_partition, kafka_offset, MIN(customer_id) AS customer_id
+    FROM incoming
+    GROUP BY topic, kafka_partition, kafka_offset
+) AS s
+ON t.topic = s.topic AND t.kafka_partition = s.kafka_partition
+   AND t.kafka_offset = s.kafka_offset
+WHEN NOT MATCHED THEN
+    INSERT (topic, kafka_partition, kafka_offset, customer_id)
+    VALUES (s.topic, s.kafka_partition, s.kafka_offset, s.customer_id);
+""",
+        params=("rows_json",),
+    ),
 )

@@ -142,4 +142,55 @@ WHERE removed_at IS NOT NULL AND removed_at < CAST(%s AS DATETIME(6))
 """,
         params=("removed_before",),
     ),
+    # Through the primary key, then suppressed_phones' (phone first) for each contact.
+    suppressed_among=Statement(
+        """
+SELECT c.customer_id
+FROM contact_state AS c
+JOIN JSON_TABLE(%s, '$[*]' COLUMNS (
+         customer_id VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$'
+     )) AS j ON j.customer_id = c.customer_id
+WHERE c.removed_at IS NULL
+  AND EXISTS (SELECT 1 FROM suppressed_phones AS s WHERE s.phone = c.phone)
+""",
+        params=("customer_ids_json",),
+    ),
+    # A plain INSERT: INSERT is the only right it needs.
+    log_removals=Statement(
+        """
+INSERT INTO removal_log
+    (customer_id, reason, version, topic, kafka_partition, kafka_offset, applied_at)
+SELECT j.customer_id, j.reason, j.version, j.topic, j.kafka_partition, j.kafka_offset,
+       p.now_utc
+FROM JSON_TABLE(%s, '$[*]' COLUMNS (
+         customer_id     VARCHAR(512)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[0]',
+         reason          VARCHAR(512)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[1]',
+         version         VARCHAR(512)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[2]',
+         topic           VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[3]',
+         kafka_partition INT    PATH '$[4]' ERROR ON ERROR,
+         kafka_offset    BIGINT PATH '$[5]' ERROR ON ERROR
+     )) AS j
+CROSS JOIN (SELECT CAST(%s AS DATETIME(6)) AS now_utc) AS p
+""",
+        params=("rows_json", "now"),
+    ),
+    # A position recorded twice keeps its first customer: the duplicate's update assigns a
+    # column to itself (as rejected_messages does; not INSERT IGNORE, which hides errors).
+    record_subjects=Statement(
+        """
+INSERT INTO rejected_message_subjects (topic, kafka_partition, kafka_offset, customer_id)
+SELECT j.topic, j.kafka_partition, j.kafka_offset, j.customer_id
+FROM JSON_TABLE(%s, '$[*]' COLUMNS (
+         batch_position  FOR ORDINALITY,
+         topic           VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[0]',
+         kafka_partition INT    PATH '$[1]' ERROR ON ERROR,
+         kafka_offset    BIGINT PATH '$[2]' ERROR ON ERROR,
+         customer_id     VARCHAR(512)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[3]'
+     )) AS j
+ORDER BY j.topic, j.kafka_partition, j.kafka_offset, j.batch_position
+ON DUPLICATE KEY UPDATE
+    rejected_message_subjects.kafka_offset = rejected_message_subjects.kafka_offset
+""",
+        params=("rows_json",),
+    ),
 )

@@ -111,4 +111,39 @@ WHERE removed_at IS NOT NULL AND removed_at < %s::timestamptz
 """,
         params=("removed_before",),
     ),
+    # Through the primary key, then suppressed_phones' (phone first) for each contact.
+    suppressed_among=Statement(
+        """
+SELECT c.customer_id
+FROM contact_state AS c
+WHERE c.customer_id = ANY (ARRAY(SELECT jsonb_array_elements_text(%s::jsonb)))
+  AND c.removed_at IS NULL
+  AND EXISTS (SELECT 1 FROM suppressed_phones AS s WHERE s.phone = c.phone)
+""",
+        params=("customer_ids_json",),
+    ),
+    # A plain INSERT (no ON CONFLICT, no RETURNING): INSERT is the only right it needs.
+    log_removals=Statement(
+        """
+WITH params AS (
+    SELECT %s::jsonb AS rows_json, %s::timestamptz AS now
+)
+INSERT INTO removal_log
+    (customer_id, reason, version, topic, kafka_partition, kafka_offset, applied_at)
+SELECT r.item ->> 0, r.item ->> 1, r.item ->> 2, r.item ->> 3,
+       (r.item ->> 4)::integer, (r.item ->> 5)::bigint, p.now
+FROM params AS p
+CROSS JOIN LATERAL jsonb_array_elements(p.rows_json) AS r (item)
+""",
+        params=("rows_json", "now"),
+    ),
+    record_subjects=Statement(
+        """
+INSERT INTO rejected_message_subjects (topic, kafka_partition, kafka_offset, customer_id)
+SELECT r.item ->> 0, (r.item ->> 1)::integer, (r.item ->> 2)::bigint, r.item ->> 3
+FROM jsonb_array_elements(%s::jsonb) AS r (item)
+ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING
+""",
+        params=("rows_json",),
+    ),
 )

@@ -72,6 +72,37 @@ PROBING_SQL = ProjectionSql(
     """,
         params=("removed_before",),
     ),
+    # Through the primary key, then suppressed_phones' (phone first) for each contact.
+    suppressed_among=Statement(
+        """
+        SELECT c.customer_id FROM contact_state AS c
+        WHERE c.customer_id IN (SELECT value FROM json_each(?1))
+          AND c.removed_at IS NULL
+          AND EXISTS (SELECT 1 FROM suppressed_phones AS s WHERE s.phone = c.phone)
+    """,
+        params=("customer_ids_json",),
+    ),
+    log_removals=Statement(
+        """
+        INSERT INTO removal_log
+            (customer_id, reason, version, topic, kafka_partition, kafka_offset, applied_at)
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+               json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+               json_extract(value, '$[4]'), json_extract(value, '$[5]'), ?2
+        FROM json_each(?1)
+    """,
+        params=("rows_json", "now"),
+    ),
+    record_subjects=Statement(
+        """
+        INSERT INTO rejected_message_subjects (topic, kafka_partition, kafka_offset, customer_id)
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+               json_extract(value, '$[2]'), json_extract(value, '$[3]')
+        FROM json_each(?1) WHERE true
+        ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING
+    """,
+        params=("rows_json",),
+    ),
 )
 
 # From SQLite 3.35, the upsert returns the rows it inserted or updated (not those its WHERE

@@ -21,6 +21,10 @@
 --   what it reads and INSERT, UPDATE or DELETE only for the actions it names (Microsoft's MERGE
 --   reference, "Permissions"), so with no UPDATE nor DELETE the database itself keeps an outcome
 --   final;
+-- * the privacy_officer role (the LGPD's encarregado: python -m adapters.bank2 subject,
+--   do-not-call, removal-log; docs/lgpd.md) may read what Bank 2 holds about customers, load
+--   the do-not-call lists and delete removal-log rows past their retention. Add the privacy
+--   officer's Entra user to it by hand (ALTER ROLE privacy_officer ADD MEMBER [<user>]);
 -- * the telesales group may only SELECT the telesales_contacts view. The view and the tables
 --   have the same owner (dbo), so ownership chaining lets the view read contact_state without
 --   any grant on the table itself;
@@ -38,6 +42,13 @@ GO
 GRANT SELECT, INSERT, UPDATE, DELETE ON OBJECT::dbo.contact_state TO telesales_function;
 GRANT SELECT, INSERT, UPDATE ON OBJECT::dbo.consumer_offsets TO telesales_function;
 GRANT SELECT, INSERT ON OBJECT::dbo.rejected_messages TO telesales_function;
+-- The LGPD records (docs/lgpd.md): the removal log is only appended to (a plain INSERT; no
+-- SELECT, UPDATE or DELETE); the customer a rejected message was about is recorded like the
+-- reject (MERGE ... WHEN NOT MATCHED THEN INSERT); the do-not-call lists' phones are read to
+-- count the contacts they keep from telesales.
+GRANT INSERT ON OBJECT::dbo.removal_log TO telesales_function;
+GRANT SELECT, INSERT ON OBJECT::dbo.rejected_message_subjects TO telesales_function;
+GRANT SELECT ON OBJECT::dbo.suppressed_phones TO telesales_function;
 -- Reading the schema version lets the function check, at connect, that no migration is missing.
 GRANT SELECT ON OBJECT::dbo.schema_migrations TO telesales_function;
 REVOKE SELECT, INSERT ON OBJECT::dbo.transactions FROM telesales_function;
@@ -66,4 +77,16 @@ IF DATABASE_PRINCIPAL_ID(N'telesales') IS NULL
 GO
 GRANT SELECT ON OBJECT::dbo.telesales_contacts TO telesales;
 ALTER ROLE telesales ADD MEMBER [$(TELESALES_PRINCIPAL)];
+GO
+IF DATABASE_PRINCIPAL_ID(N'privacy_officer') IS NULL
+    CREATE ROLE privacy_officer;
+GO
+GRANT SELECT ON OBJECT::dbo.contact_state TO privacy_officer;
+GRANT SELECT ON OBJECT::dbo.telesales_contacts TO privacy_officer;
+GRANT SELECT ON OBJECT::dbo.rejected_messages TO privacy_officer;
+GRANT SELECT ON OBJECT::dbo.rejected_message_subjects TO privacy_officer;
+GRANT SELECT ON OBJECT::dbo.schema_migrations TO privacy_officer;
+GRANT SELECT, INSERT, DELETE ON OBJECT::dbo.removal_log TO privacy_officer;
+GRANT SELECT, INSERT, UPDATE, DELETE ON OBJECT::dbo.do_not_call_lists TO privacy_officer;
+GRANT SELECT, INSERT, UPDATE, DELETE ON OBJECT::dbo.suppressed_phones TO privacy_officer;
 GO

@@ -33,6 +33,10 @@
 -- * the payments_function role (the payment processor) may insert and read transactions (never
 --   update nor delete one: an outcome is final), record rejects, read the schema version, and
 --   nothing else;
+-- * the privacy_officer role (the LGPD's encarregado: python -m adapters.bank2 subject,
+--   do-not-call, removal-log; docs/lgpd.md) may read what Bank 2 holds about customers, load
+--   the do-not-call lists and delete removal-log rows past their retention. Grant it to the
+--   privacy officer's account as the telesales accounts are granted theirs, below;
 -- * the telesales role may only SELECT the telesales_contacts view. The view runs with
 --   SQL SECURITY DEFINER (see the migration): it reads contact_state with its definer's rights,
 --   so the role needs no grant on the table itself, and gets none;
@@ -43,6 +47,7 @@
 CREATE ROLE IF NOT EXISTS `telesales_function`;
 CREATE ROLE IF NOT EXISTS `payments_function`;
 CREATE ROLE IF NOT EXISTS `telesales`;
+CREATE ROLE IF NOT EXISTS `privacy_officer`;
 
 -- The purge deletes removal markers; offsets and rejects are never deleted.
 GRANT SELECT, INSERT, UPDATE, DELETE ON contact_state TO `telesales_function`;
@@ -51,6 +56,12 @@ GRANT SELECT, INSERT, UPDATE ON consumer_offsets TO `telesales_function`;
 -- (a no-op update), which needs UPDATE: MariaDB checks it on every inserted column, so a
 -- column-level grant is not enough. The function never rewrites a reject all the same.
 GRANT SELECT, INSERT, UPDATE ON rejected_messages TO `telesales_function`;
+-- The LGPD records (docs/lgpd.md): the removal log is only appended to (a plain INSERT); the
+-- customer a rejected message was about is recorded like the reject (UPDATE, as above); the
+-- do-not-call lists' phones are read to count the contacts they keep from telesales.
+GRANT INSERT ON removal_log TO `telesales_function`;
+GRANT SELECT, INSERT, UPDATE ON rejected_message_subjects TO `telesales_function`;
+GRANT SELECT ON suppressed_phones TO `telesales_function`;
 -- Reading the schema version lets the function check, at connect, that no migration is missing.
 GRANT SELECT ON schema_migrations TO `telesales_function`;
 -- Earlier versions of this script gave the customers Function the payment processor's grants
@@ -76,6 +87,15 @@ GRANT SELECT, INSERT ON gateway_transactions TO `payments_function`;
 
 GRANT SELECT ON telesales_contacts TO `telesales`;
 
+GRANT SELECT ON contact_state TO `privacy_officer`;
+GRANT SELECT ON telesales_contacts TO `privacy_officer`;
+GRANT SELECT ON rejected_messages TO `privacy_officer`;
+GRANT SELECT ON rejected_message_subjects TO `privacy_officer`;
+GRANT SELECT ON schema_migrations TO `privacy_officer`;
+GRANT SELECT, INSERT, DELETE ON removal_log TO `privacy_officer`;
+GRANT SELECT, INSERT, UPDATE, DELETE ON do_not_call_lists TO `privacy_officer`;
+GRANT SELECT, INSERT, UPDATE, DELETE ON suppressed_phones TO `privacy_officer`;
+
 -- A granted role is active only if it is the account's default role. The two servers spell
 -- that differently: /*M!...*/ is read by MariaDB only, /*!80000 ...*/ by MySQL 8 only (MariaDB
 -- ignores MySQL-specific comments for versions 5.7 and later).
@@ -90,6 +110,11 @@ SET DEFAULT ROLE `payments_function`
 GRANT `telesales` TO 'telesales_reader'@'%';
 SET DEFAULT ROLE `telesales`
     /*M!100100 FOR 'telesales_reader'@'%' */ /*!80000 TO 'telesales_reader'@'%' */;
+
+-- The privacy officer's account, where there is one (create it first, as above):
+--   GRANT `privacy_officer` TO 'bank2_privacy'@'%';
+--   SET DEFAULT ROLE `privacy_officer`
+--       /*M!100100 FOR 'bank2_privacy'@'%' */ /*!80000 TO 'bank2_privacy'@'%' */;
 
 -- Review: who else can read this database's tables. Expect the administrators' global grants,
 -- the owner, telesales_function and payments_function on their own tables; anything else is a

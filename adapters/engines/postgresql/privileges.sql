@@ -8,6 +8,7 @@
 --        -v function_role=<login of the customers Function> \
 --        -v payments_role=<login of the payment processor Function> \
 --        -v telesales_role=<telesales role> \
+--        [-v privacy_role=<the privacy officer's login>] \
 --        [-v schema=<schema of the tables, default public>] \
 --        -f adapters/engines/postgresql/privileges.sql
 --
@@ -18,12 +19,18 @@
 -- Without payments_role, function_role gets the payment processor's grants too: one login for
 -- both functions, which a deployment running only the projection, or a local one, may want.
 -- telesales_role is best a NOLOGIN group role whose members are the telesales users (CREATE
--- ROLE telesales NOLOGIN; GRANT telesales TO maria;).
+-- ROLE telesales NOLOGIN; GRANT telesales TO maria;). privacy_role, when given, is the privacy
+-- officer's (the LGPD's encarregado): the identity that runs python -m adapters.bank2 subject,
+-- do-not-call and removal-log (docs/lgpd.md). Without it, those commands run as the owner.
 --
 -- Result:
 -- * the customers Function may read and write the projection's own tables, read the schema
 --   version, and nothing else: no DDL (no CREATE on the schema, no temporary tables, it owns
---   nothing), no other table, not even the telesales view;
+--   nothing), no other table, not even the telesales view. The removal log it may only append
+--   to: no SELECT, UPDATE or DELETE on it, so the proof of erasure is not its to change;
+-- * the privacy officer may read everything Bank 2 holds about customers (a data subject
+--   report is personal data), load the do-not-call lists, and delete removal-log rows past
+--   their retention; not the offsets, nor the payment processor's table;
 -- * the payment processor may insert and read transactions (never update nor delete one: an
 --   outcome is final), record rejects and read the schema version, and nothing else;
 -- * telesales may only SELECT the telesales_contacts view. A view reads its tables with its
@@ -50,6 +57,12 @@
 \if :{?payments_role}
 \else
     \set payments_role :function_role
+\endif
+\if :{?privacy_role}
+    \set has_privacy_role true
+\else
+    \set has_privacy_role false
+    \set privacy_role :telesales_role
 \endif
 \if :{?schema}
 \else
@@ -79,15 +92,16 @@ WHERE c.oid = 'contact_state'::regclass
 -- The database: PUBLIC may no longer connect nor create temporary tables. The roles may
 -- connect, and so may the tables' owner, which applies later migrations.
 REVOKE ALL ON DATABASE :"DBNAME"
-    FROM PUBLIC, :"function_role", :"payments_role", :"telesales_role";
+    FROM PUBLIC, :"function_role", :"payments_role", :"telesales_role", :"privacy_role";
 GRANT CONNECT ON DATABASE :"DBNAME"
-    TO :"function_role", :"payments_role", :"telesales_role", :"table_owner";
+    TO :"function_role", :"payments_role", :"telesales_role", :"privacy_role", :"table_owner";
 
 -- The schema: names can be looked up, but only the tables' owner creates objects in it. (Until
 -- PostgreSQL 15 PUBLIC may create in schema public; PUBLIC keeps USAGE, which opens no table.)
 REVOKE CREATE ON SCHEMA :"schema"
-    FROM PUBLIC, :"function_role", :"payments_role", :"telesales_role";
-GRANT USAGE ON SCHEMA :"schema" TO :"function_role", :"payments_role", :"telesales_role";
+    FROM PUBLIC, :"function_role", :"payments_role", :"telesales_role", :"privacy_role";
+GRANT USAGE ON SCHEMA :"schema"
+    TO :"function_role", :"payments_role", :"telesales_role", :"privacy_role";
 GRANT USAGE, CREATE ON SCHEMA :"schema" TO :"table_owner";
 
 -- Start from nothing on every Bank 2 object: PUBLIC and every role but the owner lose what they
@@ -96,8 +110,9 @@ GRANT USAGE, CREATE ON SCHEMA :"schema" TO :"table_owner";
 -- also takes back what a role passed on from a grant it held WITH GRANT OPTION. A REVOKE on a
 -- table also revokes that role's column grants on it.
 REVOKE ALL ON TABLE contact_state, consumer_offsets, rejected_messages, schema_migrations,
-    telesales_contacts, transactions
-    FROM PUBLIC, :"function_role", :"payments_role", :"telesales_role" CASCADE;
+    telesales_contacts, transactions, removal_log, rejected_message_subjects, do_not_call_lists,
+    suppressed_phones
+    FROM PUBLIC, :"function_role", :"payments_role", :"telesales_role", :"privacy_role" CASCADE;
 DO $$
 DECLARE
     granted record;
@@ -106,7 +121,9 @@ BEGIN
         WITH bank2 (object) AS (
             VALUES ('contact_state'::regclass), ('consumer_offsets'::regclass),
                    ('rejected_messages'::regclass), ('schema_migrations'::regclass),
-                   ('telesales_contacts'::regclass), ('transactions'::regclass)
+                   ('telesales_contacts'::regclass), ('transactions'::regclass),
+                   ('removal_log'::regclass), ('rejected_message_subjects'::regclass),
+                   ('do_not_call_lists'::regclass), ('suppressed_phones'::regclass)
         ), acl (object, owner, grantee) AS (
             SELECT c.oid, c.relowner, a.grantee
             FROM pg_class AS c CROSS JOIN LATERAL aclexplode(c.relacl) AS a
@@ -132,6 +149,12 @@ END $$;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE contact_state TO :"function_role";
 GRANT SELECT, INSERT, UPDATE ON TABLE consumer_offsets TO :"function_role";
 GRANT SELECT, INSERT ON TABLE rejected_messages TO :"function_role";
+-- The LGPD records (docs/lgpd.md): the removal log is only appended to; the customer a rejected
+-- message was about is recorded like the reject (ON CONFLICT needs SELECT on its key); the
+-- do-not-call lists' phones are read to count the contacts they keep from telesales.
+GRANT INSERT ON TABLE removal_log TO :"function_role";
+GRANT SELECT, INSERT ON TABLE rejected_message_subjects TO :"function_role";
+GRANT SELECT ON TABLE suppressed_phones TO :"function_role";
 -- Reading the schema version lets the Function check, at connect, that no migration is missing.
 GRANT SELECT ON TABLE schema_migrations TO :"function_role";
 -- The payment processor (adapters/payments/sql/): an outcome is inserted once, never updated,
@@ -149,5 +172,14 @@ GRANT SELECT, INSERT ON TABLE gateway_transactions TO :"payments_role";
 
 -- Telesales: the view, nothing else.
 GRANT SELECT ON TABLE telesales_contacts TO :"telesales_role";
+
+-- The privacy officer (adapters/bank2: subject, do-not-call, removal-log).
+\if :has_privacy_role
+GRANT SELECT ON TABLE contact_state, telesales_contacts, rejected_messages,
+    rejected_message_subjects, schema_migrations TO :"privacy_role";
+GRANT SELECT, INSERT, DELETE ON TABLE removal_log TO :"privacy_role";
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE do_not_call_lists, suppressed_phones
+    TO :"privacy_role";
+\endif
 
 COMMIT;

@@ -7,6 +7,7 @@ import pytest
 from domain.customers.changes import Contact, CustomerChange, Rejection, Removal, project
 from domain.customers.reasons import RejectReason
 from domain.customers.regions import Region
+from domain.customers.removals import RemovalReason
 from domain.customers.versions import Version, VersionScheme
 
 VERSION = Version(VersionScheme.PRODUCER_COUNTER, (7,))
@@ -25,7 +26,7 @@ def change(**overrides: object) -> CustomerChange:
 
 
 # A change that breaks a rule also withdraws the customer's contact at the change's version.
-WITHDRAWAL = Removal("c-1", VERSION, withdrawn=True)
+WITHDRAWAL = Removal("c-1", VERSION, RemovalReason.WITHDRAWN)
 
 
 def test_a_valid_customer_becomes_a_contact() -> None:
@@ -47,26 +48,37 @@ def test_the_contact_keeps_the_change_s_id_and_version() -> None:
 
 
 @pytest.mark.parametrize(
-    "flags",
+    ("flags", "reason"),
     [
-        {"deleted": True},
-        {"active": False},
-        {"telemarketing_opt_out": True},
-        {"deleted": True, "active": False, "telemarketing_opt_out": True},
+        ({"deleted": True}, RemovalReason.DELETED),
+        ({"active": False}, RemovalReason.INACTIVE),
+        ({"telemarketing_opt_out": True}, RemovalReason.OPTED_OUT),
+        ({"active": False, "telemarketing_opt_out": True}, RemovalReason.INACTIVE),
+        ({"deleted": True, "active": False, "telemarketing_opt_out": True}, RemovalReason.DELETED),
     ],
-    ids=["deleted", "inactive", "opted-out", "all-three"],
+    ids=["deleted", "inactive", "opted-out", "inactive-and-opted-out", "all-three"],
 )
-def test_each_removal_reason_removes_the_contact(flags: dict[str, bool]) -> None:
-    assert project(change(**flags)) == Removal("c-1", VERSION)
+def test_each_removal_reason_removes_the_contact_and_says_why(
+    flags: dict[str, bool], reason: RemovalReason
+) -> None:
+    # The reason is what the removal log records as evidence: the strongest one Bank 1 gives.
+    assert project(change(**flags)) == Removal("c-1", VERSION, reason)
 
 
 @pytest.mark.parametrize(
-    "flags", [{"deleted": True}, {"active": False}, {"telemarketing_opt_out": True}]
+    ("flags", "reason"),
+    [
+        ({"deleted": True}, RemovalReason.DELETED),
+        ({"active": False}, RemovalReason.INACTIVE),
+        ({"telemarketing_opt_out": True}, RemovalReason.OPTED_OUT),
+    ],
 )
-def test_a_removal_needs_no_valid_name_phone_or_state(flags: dict[str, bool]) -> None:
+def test_a_removal_needs_no_valid_name_phone_or_state(
+    flags: dict[str, bool], reason: RemovalReason
+) -> None:
     # An erasure request may blank every field: it must still take the contact away.
     garbage = change(name=None, phone=12, state="Atlantis", **flags)
-    assert project(garbage) == Removal("c-1", VERSION)
+    assert project(garbage) == Removal("c-1", VERSION, reason)
 
 
 @pytest.mark.parametrize("name", [None, "", "   ", "\x00\u200b", "M" * 121, 42, ["Maria"]])
@@ -156,9 +168,13 @@ def test_removals_and_rejections_carry_no_personal_data() -> None:
     assert [field.name for field in dataclasses.fields(Removal)] == [
         "customer_id",
         "version",
-        "withdrawn",
+        "reason",
     ]
-    assert [field.name for field in dataclasses.fields(Rejection)] == ["reason", "withdraws"]
+    assert [field.name for field in dataclasses.fields(Rejection)] == [
+        "reason",
+        "withdraws",
+        "customer_id",
+    ]
     removal, rejection = project(change(deleted=True)), project(change(name=None))
     assert not hasattr(removal, "__dict__")
     assert not hasattr(rejection, "__dict__")

@@ -20,6 +20,7 @@ from domain.customers.merging import Fields, HeldContact, Settled, applied, sett
 from domain.customers.phones import parse_brazilian_phone
 from domain.customers.reasons import RejectReason
 from domain.customers.regions import Region
+from domain.customers.removals import RemovalReason
 from domain.customers.versions import Version, VersionScheme
 
 
@@ -66,12 +67,16 @@ def test_a_change_that_leaves_a_field_out_becomes_an_update_of_the_fields_it_giv
 def test_a_field_it_gives_that_breaks_a_rule_rejects_and_withdraws_as_always(
     fields: dict[str, object], reason: RejectReason
 ) -> None:
-    assert project(change(**fields)) == Rejection(reason, Removal("42", v(5), withdrawn=True))
+    assert project(change(**fields)) == Rejection(
+        reason, Removal("42", v(5), RemovalReason.WITHDRAWN)
+    )
 
 
 def test_a_removal_needs_no_field_at_all() -> None:
-    assert project(change(active=False)) == Removal("42", v(5))
-    assert project(change(telemarketing_opt_out=True)) == Removal("42", v(5))
+    assert project(change(active=False)) == Removal("42", v(5), RemovalReason.INACTIVE)
+    assert project(change(telemarketing_opt_out=True)) == Removal(
+        "42", v(5), RemovalReason.OPTED_OUT
+    )
 
 
 # --- what Bank 2 keeps -------------------------------------------------------------------------

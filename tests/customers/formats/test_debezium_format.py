@@ -327,15 +327,22 @@ def test_unreadable_source_positions_are_rejected(source: Any) -> None:
 @pytest.mark.parametrize(
     ("after", "reason"),
     [
-        (None, RejectReason.INVALID_FIELD),
-        ([ROW], RejectReason.INVALID_FIELD),
-        (ROW | {"status": "X"}, RejectReason.INVALID_FIELD),
-        (ROW | {"telemarketing_opt_out": "yes"}, RejectReason.INVALID_FIELD),
-        (ROW | {"telemarketing_opt_out": 2}, RejectReason.INVALID_FIELD),
-        (ROW | {"id": None}, RejectReason.INVALID_CUSTOMER_ID),
-        (ROW | {"id": -1}, RejectReason.INVALID_CUSTOMER_ID),
-        (ROW | {"id": 4.2}, RejectReason.INVALID_CUSTOMER_ID),
+        (None, Rejection(RejectReason.INVALID_FIELD)),
+        ([ROW], Rejection(RejectReason.INVALID_FIELD)),
+        # The id could be read: the data subject report lists the message under it.
+        (ROW | {"status": "X"}, Rejection(RejectReason.INVALID_FIELD, customer_id="42")),
+        (
+            ROW | {"telemarketing_opt_out": "yes"},
+            Rejection(RejectReason.INVALID_FIELD, customer_id="42"),
+        ),
+        (
+            ROW | {"telemarketing_opt_out": 2},
+            Rejection(RejectReason.INVALID_FIELD, customer_id="42"),
+        ),
+        (ROW | {"id": None}, Rejection(RejectReason.INVALID_CUSTOMER_ID)),
+        (ROW | {"id": -1}, Rejection(RejectReason.INVALID_CUSTOMER_ID)),
+        (ROW | {"id": 4.2}, Rejection(RejectReason.INVALID_CUSTOMER_ID)),
     ],
 )
-def test_unusable_after_images_are_rejected(after: Any, reason: RejectReason) -> None:
-    assert decode_customer_record(record_of(envelope("u", after=after))) == Rejection(reason)
+def test_unusable_after_images_are_rejected(after: Any, reason: Rejection) -> None:
+    assert decode_customer_record(record_of(envelope("u", after=after))) == reason

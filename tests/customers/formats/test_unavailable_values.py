@@ -36,8 +36,9 @@ def test_the_placeholder_in_a_contact_field_means_unchanged(field: str, wrapped:
 
 @pytest.mark.parametrize("field", ["status", "telemarketing_opt_out"])
 def test_the_placeholder_in_a_flag_that_decides_removal_is_refused(field: str) -> None:
+    # Refused, under the customer it is about (the data subject report lists it there).
     assert decode_customer_record(update(**dict.fromkeys([field], PLACEHOLDER))) == Rejection(
-        RejectReason.UNAVAILABLE_VALUE
+        RejectReason.UNAVAILABLE_VALUE, customer_id="42"
     )
 
 

@@ -16,7 +16,8 @@ import pytest
 from domain.customers.changes import Contact, ContactChange, Removal
 from domain.customers.reasons import RejectReason
 from domain.customers.regions import Region
-from service.customers.ports import RejectedRecord
+from domain.customers.removals import RemovalReason
+from service.customers.ports import RejectedRecord, RemovalEntry
 from service.stream.errors import StoreError, TransientStoreError
 from service.stream.records import Partition
 from tests.backends import ProjectionBackend, projection_backend
@@ -257,3 +258,47 @@ def test_leaving_a_unit_of_work_without_commit_rolls_back(
     with pytest.raises(RuntimeError):
         fail_midway()
     assert projection_backend.telesales() == []
+
+
+def test_a_contact_whose_phone_a_do_not_call_list_holds_is_kept_but_not_shown(
+    projection_backend: ProjectionBackend,
+) -> None:
+    projection_backend.list_phone("+5511987654321")
+    write(
+        projection_backend,
+        Contact("1", v(1), "Maria Souza", "+5511987654321", Region.SUDESTE),
+        Contact("2", v(1), "Ana Lima", "+552123456789", Region.SUDESTE),
+        Removal("3", v(1)),
+    )
+    with projection_backend.units()() as uow:
+        # Only current contacts count: a marker has no phone.
+        assert uow.store.suppressed_among(["1", "2", "3", "unknown"]) == {"1"}
+    assert [row[0] for row in projection_backend.telesales()] == ["2"]
+    assert [row[0] for row in projection_backend.held()] == ["1", "2", "3"]
+
+
+def test_the_removal_log_is_appended_to_and_never_rewritten(
+    projection_backend: ProjectionBackend,
+) -> None:
+    first = RemovalEntry("1", RemovalReason.DELETED, v(2).key, "customers", 0, 7)
+    again = RemovalEntry("1", RemovalReason.OPTED_OUT, v(5).key, "customers", 1, 3)
+    for seconds, entry in enumerate((first, again)):
+        with projection_backend.units()() as uow:
+            uow.store.log_removals([entry], NOW + timedelta(seconds=seconds))
+            uow.commit()
+    assert projection_backend.removal_log() == [
+        ("1", "deleted", v(2).key, "customers", 0, 7),
+        ("1", "opted_out", v(5).key, "customers", 1, 3),
+    ]
+
+
+def test_a_reject_keeps_the_customer_it_was_about_once(
+    projection_backend: ProjectionBackend,
+) -> None:
+    about = RejectedRecord("customers", 0, 4, RejectReason.INVALID_NAME, "7")
+    anonymous = RejectedRecord("customers", 0, 5, RejectReason.MALFORMED_JSON)
+    for rejects in ([about, anonymous], [RejectedRecord("customers", 0, 4, "x", "8")]):
+        with projection_backend.units()() as uow:
+            uow.store.record_rejects(rejects, NOW)
+            uow.commit()
+    assert projection_backend.reject_subjects() == [("customers", 0, 4, "7")]
