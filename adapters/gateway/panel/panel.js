@@ -138,6 +138,9 @@
     $("empty").hidden = newest.length > 0;
     for (const transaction of newest) transaction.changed = false;
     state.dirty = false;
+    // Only the rows shown are kept: an account's whole history is the API's to hold.
+    const shown = new Set(newest.map((t) => t.id));
+    for (const id of [...state.rows.keys()]) if (!shown.has(id)) state.rows.delete(id);
   }
 
   function cell(text, className) {
