@@ -16,10 +16,10 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from adapters.bank2 import migrate, removal_log, subject
+from adapters.bank2 import do_not_call, migrate, removal_log, subject
 from adapters.bank2.cli import CommandError
 
-COMMANDS: tuple[ModuleType, ...] = (migrate, subject, removal_log)
+COMMANDS: tuple[ModuleType, ...] = (migrate, subject, removal_log, do_not_call)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

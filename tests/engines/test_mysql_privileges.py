@@ -323,14 +323,19 @@ def test_running_the_script_again_takes_back_what_earlier_versions_granted_on_tr
     assert decide_one_transaction(as_account(setup.url, setup.payments)) == "rejected"
 
 
+def lgpd_batch_as_the_function(setup: Setup) -> tuple[int, int, int]:
+    """The LGPD batch (tests/support.py) through the function's own account."""
+    owner = open_bank2(setup.url)
+    try:
+        return project_lgpd_batch(as_account(setup.url, setup.function), owner)
+    finally:
+        owner.close()
+
+
 def test_the_function_appends_to_the_removal_log_and_can_do_nothing_else_with_it(
     setup: Setup,
 ) -> None:
-    owner = open_bank2(setup.url)
-    try:
-        assert project_lgpd_batch(as_account(setup.url, setup.function), owner) == (1, 1, 1)
-    finally:
-        owner.close()
+    assert lgpd_batch_as_the_function(setup) == (1, 1, 1)
     with connect(setup.url) as connection:
         cursor = connection.cursor()
         cursor.execute("SELECT customer_id, reason FROM removal_log ORDER BY customer_id")
@@ -347,11 +352,7 @@ def test_the_function_appends_to_the_removal_log_and_can_do_nothing_else_with_it
 
 
 def test_the_privacy_officer_reads_keeps_the_lists_and_prunes_the_log(setup: Setup) -> None:
-    owner = open_bank2(setup.url)
-    try:
-        project_lgpd_batch(as_account(setup.url, setup.function), owner)
-    finally:
-        owner.close()
+    lgpd_batch_as_the_function(setup)
     with connect(setup.url, setup.privacy) as connection:
         cursor = connection.cursor()
         cursor.execute("SELECT COUNT(*) FROM contact_state")

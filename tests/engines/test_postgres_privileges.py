@@ -359,15 +359,21 @@ def test_running_the_script_again_takes_back_grants_made_by_hand(
     assert denied(telesales_url, "SELECT * FROM consumer_offsets")
 
 
+def lgpd_batch_as_the_function(owner_url: str, logins: Logins) -> tuple[int, int, int]:
+    """The LGPD batch (tests/support.py) through the function's own login."""
+    owner = open_bank2(owner_url)
+    try:
+        function_url = as_login(owner_url, logins.function, logins.password)
+        return project_lgpd_batch(function_url, owner)
+    finally:
+        owner.close()
+
+
 def test_the_function_appends_to_the_removal_log_and_can_do_nothing_else_with_it(
     owner_url: str, logins: Logins
 ) -> None:
     function_url = as_login(owner_url, logins.function, logins.password)
-    owner = open_bank2(owner_url)
-    try:
-        assert project_lgpd_batch(function_url, owner) == (1, 1, 1)
-    finally:
-        owner.close()
+    assert lgpd_batch_as_the_function(owner_url, logins) == (1, 1, 1)
     with psycopg.connect(owner_url) as connection:
         logged = connection.execute(
             "SELECT customer_id, reason FROM removal_log ORDER BY customer_id"
@@ -384,11 +390,7 @@ def test_the_function_appends_to_the_removal_log_and_can_do_nothing_else_with_it
 def test_telesales_never_see_a_suppressed_contact_nor_the_lists(
     owner_url: str, logins: Logins
 ) -> None:
-    owner = open_bank2(owner_url)
-    try:
-        project_lgpd_batch(as_login(owner_url, logins.function, logins.password), owner)
-    finally:
-        owner.close()
+    lgpd_batch_as_the_function(owner_url, logins)
     telesales_url = as_login(owner_url, logins.telesales, logins.password)
     with psycopg.connect(telesales_url) as telesales:
         rows = telesales.execute("SELECT customer_id FROM telesales_contacts").fetchall()
@@ -398,11 +400,7 @@ def test_telesales_never_see_a_suppressed_contact_nor_the_lists(
 def test_the_privacy_officer_reads_keeps_the_lists_and_prunes_the_log(
     owner_url: str, logins: Logins
 ) -> None:
-    owner = open_bank2(owner_url)
-    try:
-        project_lgpd_batch(as_login(owner_url, logins.function, logins.password), owner)
-    finally:
-        owner.close()
+    lgpd_batch_as_the_function(owner_url, logins)
     privacy_url = as_login(owner_url, logins.privacy, logins.password)
     with psycopg.connect(privacy_url) as privacy:
         assert privacy.execute("SELECT count(*) FROM contact_state").fetchone() == (4,)
@@ -421,11 +419,7 @@ def test_the_privacy_officer_reads_keeps_the_lists_and_prunes_the_log(
 def test_the_subject_report_runs_as_the_privacy_officer_and_not_as_the_function(
     owner_url: str, logins: Logins, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    owner = open_bank2(owner_url)
-    try:
-        project_lgpd_batch(as_login(owner_url, logins.function, logins.password), owner)
-    finally:
-        owner.close()
+    lgpd_batch_as_the_function(owner_url, logins)
     privacy_url = as_login(owner_url, logins.privacy, logins.password)
     assert bank2_cli(["subject", "1", "--url", privacy_url]) == 0
     assert "procon-sp: listed on 2025-06-01" in capsys.readouterr().out
