@@ -5,7 +5,9 @@
 Events of all three shapes (legacy flat, our JSON, Debezium), with updates, out-of-order and
 redelivered events, removals and bad messages, are delivered in batches exactly as the Functions
 host delivers them (``KafkaTriggerConverter`` on the host's payload), to ``function_app``'s own
-function. At the end the demo checks Bank 2 against the generator's independent expectations.
+function, after a do-not-call list is loaded (``demo/lgpd.py``). At the end the demo checks Bank 2
+against the generator's independent expectations, shows the removal log, and prints one
+customer's data subject report.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from demo.functions_host import (
     quietly_indexed,
 )
 from demo.generator import CustomerEventGenerator
+from demo.lgpd import load_list, removal_log, report_one_subject, write_list
 
 TOPIC = "customers"
 CONSUMER_GROUP = "telesales-demo"
@@ -49,8 +52,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
     recreate(args.bank2)
+    url = f"sqlite:///{args.bank2}"
     os.environ.update(
-        BANK2_URL=f"sqlite:///{args.bank2}",
+        BANK2_URL=url,
         KAFKA_CONSUMER_GROUP=CONSUMER_GROUP,
         KAFKA_CUSTOMERS_TOPIC=TOPIC,
         KAFKA_BROKER_LIST="localhost:9092",
@@ -58,6 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     generator = CustomerEventGenerator(
         seed=args.seed, customers=args.customers, partitions=args.partitions
     )
+    do_not_call, listed = write_list(
+        args.bank2.parent,
+        args.events,
+        seed=args.seed,
+        customers=args.customers,
+        partitions=args.partitions,
+    )
+    load_list(url, do_not_call)
     with batch_totals("telesales.customers", "batch_") as totals:
         project_customers = _indexed_function()
         started = time.perf_counter()
@@ -71,7 +83,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if not redelivery:
                     progress.update(len(batch))
         elapsed = time.perf_counter() - started
-    return _report(args.bank2, generator, totals.totals, delivered, elapsed)
+    # A contact whose phone the do-not-call list holds is kept, but never shown.
+    expected = {
+        customer_id: contact
+        for customer_id, contact in generator.expected_contacts().items()
+        if contact[1] not in listed
+    }
+    status = _report(
+        args.bank2, expected, generator.expected_rejects(), totals.totals, (delivered, elapsed)
+    )
+    if status == 0:
+        report_one_subject(url, args.bank2)
+    return status
 
 
 def _indexed_function() -> KafkaFunction:
@@ -85,11 +108,12 @@ def _indexed_function() -> KafkaFunction:
 
 def _report(
     bank2: Path,
-    generator: CustomerEventGenerator,
+    expected: dict[str, tuple[str, str, str]],
+    expected_rejects: Counter[str],
     totals: Counter[str],
-    delivered: int,
-    elapsed: float,
+    timing: tuple[int, float],
 ) -> int:
+    delivered, elapsed = timing
     with sqlite3.connect(bank2) as db:
         rows = db.execute(
             "SELECT customer_id, name, phone, region FROM telesales_contacts"
@@ -98,25 +122,34 @@ def _report(
             dict(db.execute("SELECT reason, count(*) FROM rejected_messages GROUP BY reason"))
         )
     actual = {str(customer_id): (name, phone, region) for customer_id, name, phone, region in rows}
-    expected = generator.expected_contacts()
-
     print(
         f"\nDelivered {delivered:,} events ({totals['events']:,} counted by the function) "
         f"in {elapsed:.1f} s: {delivered / elapsed:,.0f} events/s"
     )
-    for outcome in ("upserted", "removed", "stale", "superseded", "duplicates", "skipped"):
+    for outcome in (
+        "upserted",
+        "suppressed",
+        "removed",
+        "withdrawn",
+        "stale",
+        "superseded",
+        "duplicates",
+        "skipped",
+    ):
         print(f"  {outcome:<12}{totals[outcome]:>10,}")
     print(f"  {'rejected':<12}{totals['rejected']:>10,}")
     for reason, count in sorted(rejects.items()):
+        print(f"    {reason:<22}{count:>8,}")
+    logged = removal_log(bank2)
+    print(f"\nremoval_log (the proof of erasure): {sum(logged.values()):,} rows")
+    for reason, count in sorted(logged.items()):
         print(f"    {reason:<22}{count:>8,}")
     print(f"\ntelesales_contacts: {len(actual):,} rows. A few of them:")
     for customer_id in sorted(actual, key=lambda c: (len(c), c))[:5]:
         name, phone, region = actual[customer_id]
         print(f"  {customer_id:>8}  {name:<34} {phone:<15} {region}")
 
-    problems = _differences(expected, actual) + _reject_differences(
-        generator.expected_rejects(), rejects
-    )
+    problems = _differences(expected, actual) + _reject_differences(expected_rejects, rejects)
     if problems:
         print("\nBank 2 does NOT match the expected state:")
         for problem in problems[:20]:

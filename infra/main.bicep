@@ -43,11 +43,10 @@ param tags object = {}
 param hostingPlan string = 'FlexConsumption'
 
 @allowed([
-  '3.11'
-  '3.12'
+  '3.13'
 ])
-@description('Python version of the Functions worker (requirements.txt pins azure-functions 1.x, which supports 3.11 and 3.12).')
-param pythonVersion string = '3.11'
+@description('Python version of the Functions worker: 3.13, the newest Azure Functions runs in general availability on Flex Consumption (requirements.txt pins azure-functions 2.x and azure-functions-runtime, which need 3.13 or later).')
+param pythonVersion string = '3.13'
 
 @allowed([
   'EP1'

@@ -139,8 +139,9 @@ def _bad_lines(summary: LoadSummary) -> str:
     if not summary.bad_lines:
         return "0"
     by_reason = ", ".join(f"{reason} {n:,}" for reason, n in sorted(summary.bad_lines.items()))
-    first = ", ".join(str(number) for number, _ in summary.first_bad_lines)
-    return f"{summary.bad_lines_total:,}: {by_reason} (first at lines {first})"
+    numbers = [str(number) for number, _ in summary.first_bad_lines]
+    where = f"line {numbers[0]}" if len(numbers) == 1 else f"first at lines {', '.join(numbers)}"
+    return f"{summary.bad_lines_total:,}: {by_reason} ({where})"
 
 
 def describe_lists(loaded: list[LoadedList]) -> str:

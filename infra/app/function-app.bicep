@@ -40,8 +40,7 @@ param planName string
 param hostingPlan string
 
 @allowed([
-  '3.11'
-  '3.12'
+  '3.13'
 ])
 param pythonVersion string
 

@@ -161,5 +161,5 @@ def test_templates_instantiate_with_their_defaults_only() -> None:
     main = deploy()
     assert isinstance(main, Template)
     assert main.params["hostingPlan"] == "FlexConsumption"
-    assert main.params["pythonVersion"] == "3.11"
+    assert main.params["pythonVersion"] == "3.13"
     assert main.params["kafkaSecurity"] == "saslSsl"

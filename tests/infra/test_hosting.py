@@ -36,12 +36,12 @@ def test_the_app_is_a_linux_function_app_with_only_user_assigned_identities(
     assert app.body["tags"]["azd-service-name"] == "customers"
 
 
-def test_python_is_a_parameter_defaulting_to_3_11() -> None:
-    assert allowed_values(MAIN, "pythonVersion") == ["3.11", "3.12"]
-    assert deploy().params["pythonVersion"] == "3.11"
+def test_python_is_3_13_the_version_the_pinned_worker_runtime_needs() -> None:
+    assert allowed_values(MAIN, "pythonVersion") == ["3.13"]
+    assert deploy().params["pythonVersion"] == "3.13"
 
 
-@pytest.mark.parametrize("python", ["3.11", "3.12"])
+@pytest.mark.parametrize("python", ["3.13"])
 def test_flex_consumption_is_the_default_and_runs_python_from_function_app_config(
     python: str,
 ) -> None:
@@ -98,16 +98,16 @@ def test_elastic_premium_scales_with_runtime_scale_monitoring_up_to_the_partitio
     assert site_config["functionsRuntimeScaleMonitoringEnabled"] is True
     assert site_config["functionAppScaleLimit"] == partitions
     assert site_config["minimumElasticInstanceCount"] == 1
-    assert site_config["linuxFxVersion"] == "Python|3.11"
+    assert site_config["linuxFxVersion"] == "Python|3.13"
     assert site_config["ftpsState"] == "Disabled"
     settings = app_settings(main)
     assert settings["FUNCTIONS_WORKER_RUNTIME"] == "python"
     assert settings["FUNCTIONS_EXTENSION_VERSION"] == "~4"
 
 
-def test_elastic_premium_runs_python_3_12_when_asked() -> None:
-    main = deploy(hostingPlan="ElasticPremium", pythonVersion="3.12")
-    assert site(main).body["properties"]["siteConfig"]["linuxFxVersion"] == "Python|3.12"
+def test_elastic_premium_runs_python_3_13_when_asked() -> None:
+    main = deploy(hostingPlan="ElasticPremium", pythonVersion="3.13")
+    assert site(main).body["properties"]["siteConfig"]["linuxFxVersion"] == "Python|3.13"
 
 
 @pytest.mark.parametrize("hosting_plan", PLANS)
