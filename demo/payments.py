@@ -37,7 +37,14 @@ from tqdm import tqdm
 
 from adapters import bootstrap
 from demo.cli import add_run_arguments, positive_int, recreate
-from demo.functions_host import BatchTotals, batch_totals, deliveries, kafka_batch, quietly_indexed
+from demo.functions_host import (
+    BatchTotals,
+    CapturedOut,
+    batch_totals,
+    deliveries,
+    kafka_batch,
+    quietly_indexed,
+)
 
 TOPIC = "transactions"
 SETTINGS = {
@@ -48,7 +55,7 @@ SETTINGS = {
     "KAFKA_PAYMENTS_DEAD_LETTER_TOPIC": "transactions-dead-letters",
 }
 # The processor judges expiry on the date in Brasília (UTC-3, no daylight saving time).
-_BRASILIA = timezone(timedelta(hours=-3))
+BRASILIA = timezone(timedelta(hours=-3))
 
 # Issuer prefixes and lengths the generator draws card numbers from (independent of domain/).
 _CARDS: tuple[tuple[str, tuple[str, ...], int], ...] = (
@@ -74,19 +81,6 @@ _REJECTIONS = (
 )
 _UNANSWERABLE = ("malformed_json", "invalid_transaction_id", "invalid_account_id")
 APPROVED = "approved"
-
-
-class CapturedOut:
-    """A stand-in for the worker's ``func.Out``: keeps what the function sets."""
-
-    def __init__(self) -> None:
-        self.value: str | None = None
-
-    def set(self, value: str) -> None:
-        self.value = value
-
-    def get(self) -> str | None:
-        return self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     recreate(args.database)
     os.environ.update(SETTINGS, PAYMENTS_DB_URL=f"sqlite:///{args.database}")
     generator = TransactionStreamGenerator(
-        seed=args.seed, today=datetime.now(_BRASILIA).date(), partitions=args.partitions
+        seed=args.seed, today=datetime.now(BRASILIA).date(), partitions=args.partitions
     )
     published = _Published(answers={})
     with batch_totals("telesales.payments", "payments_") as totals:

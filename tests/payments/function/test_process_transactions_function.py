@@ -22,8 +22,13 @@ import function_app
 from adapters import bootstrap
 from adapters.bootstrap import build_payment_processing
 from adapters.settings import PaymentSettings, SettingsError
-from demo.functions_host import KafkaMessage, indexed_functions, kafka_batch, user_function
-from demo.payments import CapturedOut
+from demo.functions_host import (
+    CapturedOut,
+    KafkaMessage,
+    indexed_functions,
+    kafka_batch,
+    user_function,
+)
 from tests.payments.cards import AMEX, VISA
 from tests.payments.support import CVV, HOLDER, transaction
 
