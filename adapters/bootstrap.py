@@ -41,10 +41,14 @@ GATEWAY_RETRY = RetryPolicy(attempts=3, first_delay_s=0.2, max_delay_s=1.0, budg
 # least-privilege scripts (adapters/engines/<engine>/privileges.sql) always find them. A
 # separate payments database (PAYMENTS_DB_URL) holds the payment processor's only.
 BANK2_STREAMS = ALL_STREAMS
+# The databases opened by the builders, closed by ``reset``: a tool or test that builds again
+# does not leave the old connections open.
+_OPENED: list[SqlBank2] = []
 
 
 def build_customer_projection(settings: Settings, *, clock: Clock = utc_now) -> CustomerProjection:
     bank2 = open_bank2(settings.bank2_url, "BANK2_URL", streams=BANK2_STREAMS)
+    _OPENED.append(bank2)
     return CustomerProjection(
         projection_units(bank2),
         CustomerDecoder(settings.unavailable_value_placeholder),
@@ -101,9 +105,6 @@ def _payments_database(settings: PaymentSettings) -> SqlBank2:
 
 
 _BUILDING = threading.Lock()
-# The payment databases opened by the builders, closed by ``reset``: a tool or test that builds
-# again does not leave the old connections open.
-_OPENED: list[SqlBank2] = []
 
 
 class _Built:

@@ -27,6 +27,7 @@ import time
 import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -337,7 +338,7 @@ def _report(  # noqa: PLR0913 - everything the run measured
     elapsed: float,
 ) -> int:
     counts = totals.totals
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db:
         stored = dict(
             db.execute(
                 "SELECT id, CASE status WHEN 'approved' THEN status ELSE error_message END"

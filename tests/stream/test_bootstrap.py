@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,7 @@ def test_reset_can_fix_the_clock_for_every_consumer() -> None:
 
 
 def _tables(url: str) -> set[str]:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db:
         rows = db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
         return {str(name) for (name,) in rows}
 
