@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 # Debezium's default unavailable.value.placeholder (its RelationalDatabaseConnectorConfig).
@@ -39,6 +40,11 @@ APP_SETTINGS: dict[str, bool] = {
     "KAFKA_PAYMENTS_CONSUMER_GROUP": False,
     "KAFKA_PAYMENTS_DEAD_LETTER_TOPIC": False,
     "PAYMENTS_DB_URL": False,  # where transactions are kept; BANK2_URL when unset
+    # The payment gateway's HTTP intake and status (docs/gateway.md): registered when
+    # GATEWAY_FINGERPRINT_KEY is set; it publishes to KAFKA_TRANSACTIONS_TOPIC and keeps its
+    # tables beside the transactions (PAYMENTS_DB_URL, or BANK2_URL).
+    "GATEWAY_FINGERPRINT_KEY": False,  # a secret: a Key Vault reference in Azure
+    "GATEWAY_RATE_LIMIT_PER_MINUTE": False,
     # Telemetry: Application Insights, with Entra ID authenticated ingestion in Azure.
     "APPLICATIONINSIGHTS_CONNECTION_STRING": False,
     "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": False,
@@ -114,4 +120,47 @@ class PaymentSettings:
                 return cls(database_url=url, database_setting=setting)
         raise SettingsError(
             "missing app settings: PAYMENTS_DB_URL or BANK2_URL (see docs/settings.md)"
+        )
+
+
+def gateway_enabled(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether this deployment serves the gateway's HTTP functions: read when the app is indexed."""
+    return bool(environ.get("GATEWAY_FINGERPRINT_KEY", "").strip())
+
+
+# At least 256 bits: the key of an HMAC over card data (domain/gateway/submissions.py).
+_MIN_FINGERPRINT_KEY_BYTES = 32
+DEFAULT_GATEWAY_RATE_LIMIT_PER_MINUTE = 600
+
+
+@dataclass(frozen=True, slots=True)
+class GatewaySettings:
+    """Every setting the gateway's code reads; its tables live where the transactions do."""
+
+    payments: PaymentSettings
+    fingerprint_key: bytes = field(repr=False)
+    rate_limit_per_minute: int = DEFAULT_GATEWAY_RATE_LIMIT_PER_MINUTE
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> GatewaySettings:
+        raw = environ.get("GATEWAY_FINGERPRINT_KEY", "").strip()
+        try:
+            key = base64.b64decode(raw, validate=True)
+        except ValueError:
+            key = b""
+        if len(key) < _MIN_FINGERPRINT_KEY_BYTES:
+            # Never quotes the value: it is a secret.
+            raise SettingsError(
+                "GATEWAY_FINGERPRINT_KEY must be at least 32 random bytes in base64, e.g. "
+                "the output of: python -c 'import secrets, base64; "
+                "print(base64.b64encode(secrets.token_bytes(32)).decode())'"
+            )
+        return cls(
+            payments=PaymentSettings.from_environment(environ),
+            fingerprint_key=key,
+            rate_limit_per_minute=_positive_int(
+                environ,
+                "GATEWAY_RATE_LIMIT_PER_MINUTE",
+                default=DEFAULT_GATEWAY_RATE_LIMIT_PER_MINUTE,
+            ),
         )

@@ -19,6 +19,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 from tqdm import tqdm
@@ -114,7 +115,7 @@ def _report(
     timing: tuple[int, float],
 ) -> int:
     delivered, elapsed = timing
-    with sqlite3.connect(bank2) as db:
+    with closing(sqlite3.connect(bank2)) as db:
         rows = db.execute(
             "SELECT customer_id, name, phone, region FROM telesales_contacts"
         ).fetchall()

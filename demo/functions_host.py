@@ -26,6 +26,19 @@ from azure.functions.decorators.function_app import Function
 from azure.functions.kafka import KafkaTriggerConverter
 
 
+class CapturedOut:
+    """A stand-in for the worker's ``func.Out``: keeps what the function sets."""
+
+    def __init__(self) -> None:
+        self.value: str | None = None
+
+    def set(self, value: str) -> None:
+        self.value = value
+
+    def get(self) -> str | None:
+        return self.value
+
+
 @dataclass(frozen=True, slots=True)
 class KafkaMessage:
     """A message as it sits in a Kafka partition."""

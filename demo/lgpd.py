@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 from adapters.bank2.__main__ import main as bank2_cli
@@ -60,13 +61,13 @@ def load_list(url: str, path: Path) -> None:
 
 
 def removal_log(bank2: Path) -> Counter[str]:
-    with sqlite3.connect(bank2) as db:
+    with closing(sqlite3.connect(bank2)) as db:
         return Counter(dict(db.execute("SELECT reason, count(*) FROM removal_log GROUP BY 1")))
 
 
 def report_one_subject(url: str, bank2: Path) -> None:
     """Print the data subject report of the first customer the stream deleted."""
-    with sqlite3.connect(bank2) as db:
+    with closing(sqlite3.connect(bank2)) as db:
         row = db.execute(
             "SELECT customer_id FROM removal_log WHERE reason = 'deleted'"
             " ORDER BY CAST(customer_id AS INTEGER) LIMIT 1"

@@ -27,6 +27,7 @@ import time
 import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -37,7 +38,14 @@ from tqdm import tqdm
 
 from adapters import bootstrap
 from demo.cli import add_run_arguments, positive_int, recreate
-from demo.functions_host import BatchTotals, batch_totals, deliveries, kafka_batch, quietly_indexed
+from demo.functions_host import (
+    BatchTotals,
+    CapturedOut,
+    batch_totals,
+    deliveries,
+    kafka_batch,
+    quietly_indexed,
+)
 
 TOPIC = "transactions"
 SETTINGS = {
@@ -48,7 +56,7 @@ SETTINGS = {
     "KAFKA_PAYMENTS_DEAD_LETTER_TOPIC": "transactions-dead-letters",
 }
 # The processor judges expiry on the date in Brasília (UTC-3, no daylight saving time).
-_BRASILIA = timezone(timedelta(hours=-3))
+BRASILIA = timezone(timedelta(hours=-3))
 
 # Issuer prefixes and lengths the generator draws card numbers from (independent of domain/).
 _CARDS: tuple[tuple[str, tuple[str, ...], int], ...] = (
@@ -74,19 +82,6 @@ _REJECTIONS = (
 )
 _UNANSWERABLE = ("malformed_json", "invalid_transaction_id", "invalid_account_id")
 APPROVED = "approved"
-
-
-class CapturedOut:
-    """A stand-in for the worker's ``func.Out``: keeps what the function sets."""
-
-    def __init__(self) -> None:
-        self.value: str | None = None
-
-    def set(self, value: str) -> None:
-        self.value = value
-
-    def get(self) -> str | None:
-        return self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     recreate(args.database)
     os.environ.update(SETTINGS, PAYMENTS_DB_URL=f"sqlite:///{args.database}")
     generator = TransactionStreamGenerator(
-        seed=args.seed, today=datetime.now(_BRASILIA).date(), partitions=args.partitions
+        seed=args.seed, today=datetime.now(BRASILIA).date(), partitions=args.partitions
     )
     published = _Published(answers={})
     with batch_totals("telesales.payments", "payments_") as totals:
@@ -343,7 +338,7 @@ def _report(  # noqa: PLR0913 - everything the run measured
     elapsed: float,
 ) -> int:
     counts = totals.totals
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db:
         stored = dict(
             db.execute(
                 "SELECT id, CASE status WHEN 'approved' THEN status ELSE error_message END"

@@ -148,6 +148,15 @@ param kafkaPaymentsConsumerGroup string = ''
 @description('Dead-letter topic of the payment processor.')
 param kafkaPaymentsDeadLetterTopic string = ''
 
+// --- Payment gateway (optional HTTP intake, status and panel: docs/gateway.md) ---
+
+@description('Serve the payment gateway\'s HTTP functions (intake, status, panel) and deploy its dashboard. Needs the payment processor (kafkaTransactionsTopic) and the gateway-fingerprint-key secret in Key Vault, which the operator sets (docs/gateway.md).')
+param gatewayEnabled bool = false
+
+@minValue(1)
+@description('Requests per minute one account may make to the gateway, per instance (the function\'s own limit; the exact, global one belongs in API Management, docs/gateway.md).')
+param gatewayRateLimitPerMinute int = 600
+
 // --- Bank 2 (Azure SQL) -----------------------------------------------------------------------
 
 @minLength(1)
@@ -226,6 +235,9 @@ var listedIpAddresses = publicEndpointsOpen ? filter(empty(clientIpAddress) ? al
 var bank2DatabaseName = 'bank2'
 var kafkaUsernameSecretName = 'kafka-username'
 var kafkaPasswordSecretName = 'kafka-password'
+// The gateway's HMAC key for request fingerprints: set by the operator with az keyvault secret
+// set, so that it never passes through a deployment parameter (docs/gateway.md).
+var gatewayFingerprintKeySecretName = 'gateway-fingerprint-key'
 var kafkaUsesCredentials = kafkaSecurity != 'noAuthentication'
 // The customer function's name (adapters/customers/function.py FUNCTION_NAME): Flex Consumption
 // scales it, and keeps its always-ready instances, as the group function:project_customers.
@@ -457,6 +469,9 @@ var applicationSettings = {
   // The payment tables live in Bank 2 too, reached on a connection of their own as the payment
   // function's identity, whose database user may use nothing else.
   PAYMENTS_DB_URL: 'mssql+pyodbc://${sql.outputs.fullyQualifiedDomainName}/${bank2DatabaseName}?authentication=ActiveDirectoryMsi&client_id=${paymentsIdentity.properties.clientId}'
+  // The gateway's functions are registered only where its key is set: a Key Vault reference.
+  GATEWAY_FINGERPRINT_KEY: gatewayEnabled ? '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${gatewayFingerprintKeySecretName}/)' : ''
+  GATEWAY_RATE_LIMIT_PER_MINUTE: string(gatewayRateLimitPerMinute)
   // What azure-identity signs in as when not told otherwise: telemetry ingestion, as the host.
   AZURE_CLIENT_ID: hostIdentity.properties.clientId
 }
@@ -508,6 +523,16 @@ module alerts 'app/alerts.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     alertEmailAddress: alertEmailAddress
     rejectThreshold: rejectAlertThreshold
+  }
+}
+
+module gatewayDashboard 'app/dashboard.bicep' = if (gatewayEnabled) {
+  name: 'gateway-dashboard-deployment'
+  params: {
+    location: location
+    tags: allTags
+    name: 'Payment gateway (${env})'
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
   }
 }
 

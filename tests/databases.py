@@ -108,6 +108,8 @@ def _empty_mssql_tables(url: str) -> None:
             "rejected_message_subjects",
             "suppressed_phones",
             "do_not_call_lists",
+            "gateway_transactions",
+            "gateway_account_secrets",
         ):
             cursor.execute(f"DELETE FROM dbo.{table}")  # noqa: S608 - fixed names
         connection.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,7 @@ def test_the_demo_fills_bank2_with_exactly_the_expected_contacts(
     assert "Telesales see: nothing: the customer was removed" in out
     assert out.rstrip().splitlines()[-1].startswith("  ")  # the report's last section ends it
     assert "events/s" in out
-    with sqlite3.connect(bank2) as db:
+    with closing(sqlite3.connect(bank2)) as db:
         (contacts,) = db.execute("SELECT count(*) FROM telesales_contacts").fetchone()
         columns = [row[1] for row in db.execute("PRAGMA table_info(telesales_contacts)")]
     assert contacts > 0
@@ -102,7 +103,7 @@ def test_no_cpf_or_email_of_the_demo_reaches_bank2_or_the_logs(
         pass
     markers = same_run.personal_markers()
     assert len(markers) > 100
-    with sqlite3.connect(bank2) as db:
+    with closing(sqlite3.connect(bank2)) as db:
         everything_stored = "\n".join(db.iterdump())
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for text in (everything_stored, logged, printed):

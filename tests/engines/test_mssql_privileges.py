@@ -66,6 +66,9 @@ def test_the_payment_function_may_only_use_the_transactions_and_its_rejects() ->
         "dbo.transactions": {"SELECT", "INSERT"},
         "dbo.rejected_messages": {"SELECT", "INSERT"},
         "dbo.schema_migrations": {"SELECT"},
+        # The gateway's HTTP functions, on the same identity: secrets read, claims inserted.
+        "dbo.gateway_account_secrets": {"SELECT"},
+        "dbo.gateway_transactions": {"SELECT", "INSERT"},
     }
 
 

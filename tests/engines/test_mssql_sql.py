@@ -21,6 +21,7 @@ import dataclasses
 import re
 import sqlite3
 import types
+from contextlib import closing
 
 import pytest
 import sqlglot
@@ -321,16 +322,16 @@ def owner(column: exp.Column, aliases: dict[str, str]) -> str | None:
 
 
 def test_the_mssql_schema_mirrors_the_sqlite_schema() -> None:
-    connection = sqlite3.connect(":memory:")
-    for migration in migrations_for("sqlite"):
-        connection.executescript(migration.script)
-    objects = connection.execute(
-        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"
-    ).fetchall()
-    sqlite_tables = {
-        f"dbo.{name}": [row[1] for row in connection.execute(f"PRAGMA table_info({name})")]
-        for (name,) in objects
-    }
+    with closing(sqlite3.connect(":memory:")) as connection:
+        for migration in migrations_for("sqlite"):
+            connection.executescript(migration.script)
+        objects = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"
+        ).fetchall()
+        sqlite_tables = {
+            f"dbo.{name}": [row[1] for row in connection.execute(f"PRAGMA table_info({name})")]
+            for (name,) in objects
+        }
     mssql_tables = created_tables()
     mssql_tables.pop("dbo.schema_migrations")  # created by each engine's migration runner
     assert mssql_tables == sqlite_tables

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -60,12 +61,11 @@ def test_before_sqlite_3_35_versions_are_read_first_with_the_same_result(
             ("2", v(1).key),
             ("3", v(1).key),
         ]
-        with sqlite3.connect(tmp_path / "bank2.db") as reader:
+        with closing(sqlite3.connect(tmp_path / "bank2.db")) as reader:
             probe = "EXPLAIN QUERY PLAN " + (
                 PROBING_SQL.stored_versions.sql if PROBING_SQL.stored_versions else ""
             )
             plan = str(reader.execute(probe, ('["1", "2"]',)).fetchall())
-        reader.close()
         # SQLite before 3.36 words it "SEARCH TABLE contact_state", "SCAN TABLE contact_state".
         assert re.search(r"SEARCH (TABLE )?contact_state USING (COVERING )?INDEX", plan)
         assert not re.search(r"SCAN (TABLE )?contact_state", plan)

@@ -41,6 +41,7 @@ def test_the_infrastructure_is_split_into_the_expected_files() -> None:
         "main.bicep",
         "app/function-app.bicep",
         "app/alerts.bicep",
+        "app/dashboard.bicep",
         "core/keyvault.bicep",
         "core/monitoring.bicep",
         "core/network.bicep",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -125,6 +126,5 @@ def test_a_bank2_that_cannot_be_opened_fails_the_invocation(
     blocker.mkdir()
     retried = app.invoke_kafka("project_customers", BATCH, retry_count=1)
     assert succeeded(retried), failure_message(retried)
-    with sqlite3.connect(blocker / "bank2.db") as db:
+    with closing(sqlite3.connect(blocker / "bank2.db")) as db:
         assert db.execute("SELECT count(*) FROM telesales_contacts").fetchone() == (2,)
-    db.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 
 from demo.functions_host import KafkaMessage
@@ -47,11 +48,9 @@ def answers(response: object) -> list[dict[str, str]]:
 
 
 def stored(path: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(path.removeprefix("sqlite:///")) as db:
+    with closing(sqlite3.connect(path.removeprefix("sqlite:///"))) as db:
         rows = db.execute("SELECT id, status, card_last_four FROM transactions ORDER BY id")
-        found = rows.fetchall()
-    db.close()
-    return found
+        return rows.fetchall()
 
 
 def test_a_batch_is_answered_stored_and_its_unreadable_message_dead_lettered(

@@ -63,6 +63,10 @@ GO
 GRANT SELECT, INSERT ON OBJECT::dbo.transactions TO payments_function;
 GRANT SELECT, INSERT ON OBJECT::dbo.rejected_messages TO payments_function;
 GRANT SELECT ON OBJECT::dbo.schema_migrations TO payments_function;
+-- The payment gateway's HTTP functions, on the payment identity: secrets read only, a
+-- submission claimed once and never changed.
+GRANT SELECT ON OBJECT::dbo.gateway_account_secrets TO payments_function;
+GRANT SELECT, INSERT ON OBJECT::dbo.gateway_transactions TO payments_function;
 ALTER ROLE payments_function ADD MEMBER [$(PAYMENTS_IDENTITY)];
 GO
 IF DATABASE_PRINCIPAL_ID(N'$(TELESALES_PRINCIPAL)') IS NULL

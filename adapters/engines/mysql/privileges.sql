@@ -79,6 +79,11 @@ GRANT SELECT, INSERT ON transactions TO `payments_function`;
 -- An unanswerable message is recorded as a reject, as the customers Function records its own.
 GRANT SELECT, INSERT, UPDATE ON rejected_messages TO `payments_function`;
 GRANT SELECT ON schema_migrations TO `payments_function`;
+-- The payment gateway's HTTP functions (adapters/gateway/sql/), on the payment function's
+-- account: account secrets are read only (issued and revoked by an operator), a submission is
+-- claimed once (INSERT IGNORE) and never changed.
+GRANT SELECT ON gateway_account_secrets TO `payments_function`;
+GRANT SELECT, INSERT ON gateway_transactions TO `payments_function`;
 
 GRANT SELECT ON telesales_contacts TO `telesales`;
 

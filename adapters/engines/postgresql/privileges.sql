@@ -162,6 +162,13 @@ GRANT SELECT ON TABLE schema_migrations TO :"function_role";
 GRANT SELECT, INSERT ON TABLE transactions TO :"payments_role";
 GRANT SELECT, INSERT ON TABLE rejected_messages TO :"payments_role";
 GRANT SELECT ON TABLE schema_migrations TO :"payments_role";
+-- The payment gateway's HTTP functions (adapters/gateway/sql/), on the payment function's
+-- login: account secrets are read only (issued and revoked by an operator, as the tables'
+-- owner), a submission is claimed once and never changed. Nobody else has a right on them.
+REVOKE ALL ON TABLE gateway_account_secrets, gateway_transactions
+    FROM PUBLIC, :"function_role", :"payments_role", :"telesales_role" CASCADE;
+GRANT SELECT ON TABLE gateway_account_secrets TO :"payments_role";
+GRANT SELECT, INSERT ON TABLE gateway_transactions TO :"payments_role";
 
 -- Telesales: the view, nothing else.
 GRANT SELECT ON TABLE telesales_contacts TO :"telesales_role";

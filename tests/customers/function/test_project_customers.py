@@ -69,8 +69,9 @@ def call(*messages: KafkaMessage) -> None:
 
 def bank2_contacts(sqlite_url: str) -> list[tuple[object, ...]]:
     import sqlite3  # noqa: PLC0415 - read the file as telesales would, outside the adapter
+    from contextlib import closing  # noqa: PLC0415
 
-    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as db:
+    with closing(sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))) as db:
         return db.execute("SELECT * FROM telesales_contacts ORDER BY customer_id").fetchall()
 
 

@@ -6,6 +6,7 @@ import importlib
 import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def test_the_demo_answers_every_transaction_as_expected(
         "unanswerable (recorded and dead-lettered)",
     ):
         assert counts[label] > 0, label
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db:
         (approved,) = db.execute(
             "SELECT count(*) FROM transactions WHERE status = 'approved'"
         ).fetchone()

@@ -235,9 +235,9 @@ def test_the_messages_are_the_gateways_byte_for_byte() -> None:
 
 def test_a_number_of_a_megabyte_of_digits_fails_at_once_without_a_luhn_sum() -> None:
     # The brand (and with it the length) is checked before the Luhn sum runs over the digits.
-    started = time.perf_counter()
+    started = time.thread_time()
     assert error(replace(GOOD, number="4" * 1_000_000)) is ErrorMessage.INVALID_CARD_NUMBER
-    assert time.perf_counter() - started < 0.05
+    assert time.thread_time() - started < 0.05
 
 
 def test_a_cards_repr_shows_no_card_data() -> None:

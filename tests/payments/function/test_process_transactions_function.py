@@ -13,6 +13,7 @@ import logging
 import sqlite3
 import typing
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 from types import ModuleType
 
@@ -22,8 +23,13 @@ import function_app
 from adapters import bootstrap
 from adapters.bootstrap import build_payment_processing
 from adapters.settings import PaymentSettings, SettingsError
-from demo.functions_host import KafkaMessage, indexed_functions, kafka_batch, user_function
-from demo.payments import CapturedOut
+from demo.functions_host import (
+    CapturedOut,
+    KafkaMessage,
+    indexed_functions,
+    kafka_batch,
+    user_function,
+)
 from tests.payments.cards import AMEX, VISA
 from tests.payments.support import CVV, HOLDER, transaction
 
@@ -74,7 +80,7 @@ def published(out: CapturedOut) -> list[tuple[str, str]]:
 
 
 def stored(sqlite_url: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as db:
+    with closing(sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))) as db:
         return db.execute(
             "SELECT id, account_id, amount, status, error_message, card_brand, card_last_four"
             " FROM transactions ORDER BY id"
@@ -240,7 +246,7 @@ def test_no_card_number_cvv_or_holder_name_reaches_logs_outputs_or_the_database(
         message(2, json.dumps(transaction("p-3"))[:-5].encode()),  # unreadable, card data inside
         message(3, transaction(" ", amount=1)),  # no id, card data inside
     )
-    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as db:
+    with closing(sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))) as db:
         everything_stored = "\n".join(db.iterdump())
     logged = "\n".join(record.getMessage() for record in caplog.records)
     fields = "\n".join(str(vars(record)) for record in caplog.records)

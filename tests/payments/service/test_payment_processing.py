@@ -201,7 +201,12 @@ def test_no_card_number_cvv_or_holder_name_is_stored(bank2: SqlBank2) -> None:
     )
     connection = bank2.acquire()
     try:
-        dump = "\n".join(connection.iterdump())  # type: ignore[attr-defined]
+        # Every row but the migrations' records, whose times' digits may spell any CVV.
+        dump = "\n".join(
+            line
+            for line in connection.iterdump()  # type: ignore[attr-defined]
+            if not line.startswith('INSERT INTO "schema_migrations"')
+        )
     finally:
         bank2.release(broken=False)
     for secret in (VISA, "4111111111111112", "41111111111111", CVV, HOLDER, "Joana"):

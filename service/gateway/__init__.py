@@ -1,0 +1,1 @@
+"""The payment gateway's application services: the intake, the status, and account secrets."""
