@@ -23,7 +23,8 @@ from typing import Any
 
 from adapters.engines.scratch import EngineUnavailableError
 from bench import report, spool
-from bench.databases import log_position, scratch_database
+from bench.baseline import Baseline, BaselineUnavailableError
+from bench.databases import log_position, scratch_database, wal_bytes_of_database
 from bench.plan import Plan, parse_plan
 from bench.run import CONSUMER_GROUP, RunConfig
 
@@ -38,11 +39,12 @@ class BenchmarkError(Exception):
     """A measured run failed; its error output is attached."""
 
 
-def _measure(config: RunConfig) -> dict[str, Any]:
-    """Run one configuration in a fresh process, so that its peak RSS is its own."""
+def _measure(config: RunConfig, code: Path = ROOT, as_json: str | None = None) -> dict[str, Any]:
+    """Run one configuration in a fresh process, so that its peak RSS is its own; ``code`` is
+    the tree whose ``bench.run`` runs it (a baseline's takes its own form of the JSON)."""
     completed = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "bench.run", config.to_json()],
-        cwd=ROOT,
+        [sys.executable, "-m", "bench.run", as_json or config.to_json()],
+        cwd=code,
         capture_output=True,
         text=True,
         check=False,
@@ -101,9 +103,21 @@ class _Runner:
         with ExitStack() as stack:
             url = stack.enter_context(scratch_database(engine, self.folder, "function"))
             naive_url = stack.enter_context(scratch_database(engine, self.folder, "naive"))
+            floor_url = (
+                stack.enter_context(scratch_database(engine, self.folder, "floor"))
+                if engine == "sqlite"
+                else None
+            )
             return _measure(
                 RunConfig(
-                    engine, url, naive_url, self.spool, events, self.plan.batch_size, stages=True
+                    engine,
+                    url,
+                    naive_url,
+                    self.spool,
+                    events,
+                    self.plan.batch_size,
+                    stages=True,
+                    floor_url=floor_url,
                 )
             )
 
@@ -115,9 +129,38 @@ class _Runner:
                 RunConfig(engine, url, None, self.spool, events, batch_size, stages=False)
             )
             after = log_position(engine, url)
-        if logged is not None and after is not None:
+            written = (
+                wal_bytes_of_database(url, logged, after)
+                if engine == "postgresql" and logged is not None and after is not None
+                else None
+            )
+        if written is not None:
+            # PostgreSQL: only the WAL records of this database's transactions and pages.
+            result["log_bytes_per_event"] = round(written / events)
+        elif engine == "mariadb" and logged is not None and after is not None:
+            # InnoDB's redo position is server-wide: other clients' writes are counted too.
             result["log_bytes_per_event"] = round((after - logged) / events)
+            result["log_server_wide"] = True
         return result
+
+    def baseline_pairs(self, baseline: Baseline, pairs: int) -> list[dict[str, Any]]:
+        """The SQLite default configuration, the code before issue 16 and this code by turns,
+        each in a fresh process on a fresh file: events/s of both and their ratio, per pair."""
+        rows = []
+        events, batch_size = self.plan.events, self.plan.batch_size
+        for pair in range(pairs):
+            rates = {}
+            for side in ("before", "now") if pair % 2 == 0 else ("now", "before"):
+                with scratch_database("sqlite", self.folder, f"pair-{pair}-{side}") as url:
+                    config = RunConfig(
+                        "sqlite", url, None, self.spool, events, batch_size, stages=False
+                    )
+                    code, as_json = ROOT, None
+                    if side == "before":
+                        code, as_json = baseline.path, config.to_json_before_floor()
+                    rates[side] = _measure(config, code, as_json)["events_per_s"]
+            rows.append({**rates, "ratio": round(rates["now"] / rates["before"], 2)})
+        return rows
 
 
 def _run(plan: Plan, folder: Path) -> dict[str, Any]:
@@ -161,7 +204,19 @@ def _run(plan: Plan, folder: Path) -> dict[str, Any]:
     if "sqlite" in plan.engines and plan.event_counts:
         event_sweep = [runner.plain("sqlite", n, plan.batch_size) for n in plan.event_counts]
         report.describe_sweep("[sqlite] event-count sweep", event_sweep)
-    return report.json_line(defaults, batch_sweeps, event_sweep, cold_import, skipped)
+    pairs: list[dict[str, Any]] = []
+    if "sqlite" in plan.engines and plan.baseline and plan.baseline_pairs:
+        try:
+            with Baseline(ROOT, plan.baseline, folder) as baseline:
+                pairs = runner.baseline_pairs(baseline, plan.baseline_pairs)
+        except BaselineUnavailableError as error:
+            report.say(f"\n[sqlite] side-by-side runs skipped: {error}")
+            pairs = [{"skipped": str(error)}]
+        else:
+            report.describe_pairs(plan.baseline, plan.events, pairs)
+    return report.json_line(
+        defaults, batch_sweeps, event_sweep, cold_import, skipped, baseline_pairs=pairs
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

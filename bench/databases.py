@@ -66,9 +66,10 @@ def scratch_database(engine: str, folder: Path, label: str) -> Iterator[str]:
 def log_position(engine: str, url: str) -> int | None:
     """How many bytes the server has written to its transaction log so far, or None.
 
-    Server-wide: any other client writing at the same time is counted too. PostgreSQL's WAL and
-    InnoDB's redo log stand in for Azure SQL's transaction log, whose write rate is what each
-    service tier limits (docs/capacity.md).
+    Server-wide: any other client writing at the same time is counted too, so on PostgreSQL the
+    benchmark reads only its own database's records between two positions
+    (``wal_bytes_of_database``). PostgreSQL's WAL and InnoDB's redo log stand in for Azure SQL's
+    transaction log, whose write rate is what each service tier limits (docs/capacity.md).
     """
     if engine == "postgresql":
         import psycopg  # noqa: PLC0415
@@ -94,3 +95,49 @@ def log_position(engine: str, url: str) -> int | None:
             row = cursor.fetchone()
         return int(row[1]) if row else None
     return None
+
+
+# The WAL records between two positions that belong to this database: those of its transactions
+# (each record of a transaction carries its xid, the commit record included) and those of its
+# pages written outside a transaction (pruning, hint bits, full-page images). Another database's
+# records name another database OID in their block references and other xids.
+_DATABASE_WAL = """
+WITH records AS (
+    SELECT xid, record_length, block_ref
+    FROM pg_get_wal_records_info(%(start)s::pg_lsn, %(end)s::pg_lsn)
+),
+ours AS (
+    SELECT DISTINCT xid FROM records
+    WHERE xid <> '0'::xid AND block_ref LIKE %(pattern)s
+)
+SELECT coalesce(sum(record_length), 0) FROM records
+WHERE block_ref LIKE %(pattern)s OR xid IN (SELECT xid FROM ours)
+"""
+
+
+def wal_bytes_of_database(url: str, start: int, end: int) -> int | None:
+    """The bytes of WAL records this database wrote between two ``log_position``s, or None.
+
+    Right on a shared server: read with ``pg_walinspect`` (PostgreSQL 15+, superuser), counting
+    only the records of this database's transactions and pages. None where it cannot be read.
+    """
+    import psycopg  # noqa: PLC0415
+
+    def lsn(position: int) -> str:
+        return f"{position >> 32:X}/{position & 0xFFFFFFFF:X}"
+
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_S) as db:
+            db.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect")
+            oid = db.execute(
+                "SELECT oid FROM pg_database WHERE datname = current_database()"
+            ).fetchone()
+            if oid is None:
+                return None
+            row = db.execute(
+                _DATABASE_WAL,
+                {"start": lsn(start), "end": lsn(end), "pattern": f"%rel %/{oid[0]}/%"},
+            ).fetchone()
+    except psycopg.Error:
+        return None
+    return int(row[0]) if row else None

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.baseline import BEFORE_ISSUE_16
 from bench.databases import ENGINES
 
 
@@ -25,6 +26,8 @@ class Plan:
     seed: int
     import_runs: int  # fresh processes timing ``import function_app``
     workdir: Path | None
+    baseline: str | None  # the commit measured side by side on SQLite; None: not measured
+    baseline_pairs: int  # runs of each, by turns
 
     @property
     def spool_events(self) -> int:
@@ -116,7 +119,17 @@ def parse_plan(argv: Sequence[str] | None) -> Plan:
     parser.add_argument("--partitions", type=_positive, default=4, help="topic partitions")
     parser.add_argument("--seed", type=int, default=7, help="generator seed")
     parser.add_argument(
-        "--import-runs", type=int, default=5, help="cold imports of function_app to time"
+        "--import-runs", type=int, default=9, help="cold imports of function_app to time"
+    )
+    parser.add_argument(
+        "--baseline",
+        default=BEFORE_ISSUE_16,
+        help="commit whose code runs side by side with this one on SQLite (default: the last "
+        "before issue 16)",
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="skip the side-by-side runs")
+    parser.add_argument(
+        "--baseline-pairs", type=int, help="side-by-side runs of each (default 3, quick 1)"
     )
     parser.add_argument(
         "--workdir", type=Path, help="folder for the spool and SQLite files (default: a temp one)"
@@ -138,4 +151,9 @@ def parse_plan(argv: Sequence[str] | None) -> Plan:
         seed=args.seed,
         import_runs=max(args.import_runs, 0),
         workdir=args.workdir,
+        baseline=None if args.no_baseline else args.baseline,
+        baseline_pairs=max(
+            args.baseline_pairs if args.baseline_pairs is not None else (1 if args.quick else 3),
+            0,
+        ),
     )

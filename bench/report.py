@@ -47,6 +47,13 @@ def describe_default(result: Mapping[str, Any]) -> None:
             f"max {trips['max']} (BEGIN not counted); naive per event: "
             f"{naive.get('round_trips_per_event', '-')}"
         )
+    floor = result.get("floor")
+    if floor:
+        say(
+            f"  same-work floor {floor['events_per_s']:>9,} events/s   function within "
+            f"{floor['events_per_s'] / ours_rate:.2f}x of it; same Bank 2: "
+            f"{'yes' if floor['same_bank2'] else 'NO'} (bench/floor.py)"
+        )
     say(f"  host's envelopes (not counted): {result['host_us_not_counted']} us per event")
     if "same_contacts" in result:
         same = result["same_contacts"] and result["same_rejects"]
@@ -59,8 +66,18 @@ def describe_default(result: Mapping[str, Any]) -> None:
 
 def describe_sweep(title: str, rows: Sequence[Mapping[str, Any]]) -> None:
     say(f"\n{title}")
-    header = ("events", "batch", "events/s", "us/event", "trips/batch", "RSS MB", "log B/ev")
-    widths = (10, 6, 10, 9, 12, 7, 9)
+    header = (
+        "events",
+        "batch",
+        "events/s",
+        "us/event",
+        "trips/batch",
+        "RSS MB",
+        "log B/ev",
+        "written B/ev",
+        "file MB",
+    )
+    widths = (10, 6, 10, 9, 12, 7, 9, 13, 8)
     say("  " + " ".join(f"{name:>{width}}" for name, width in zip(header, widths, strict=True)))
     for row in rows:
         trips = row.get("round_trips_per_batch") or {}
@@ -68,16 +85,30 @@ def describe_sweep(title: str, rows: Sequence[Mapping[str, Any]]) -> None:
         say(
             f"  {row['events']:>10,} {row['batch_size']:>6} {rate:>10,} {1e6 / rate:>9.1f} "
             f"{trips.get('mean', '-'):>6}/{trips.get('max', '-'):<5} {row['peak_rss_mb']:>7} "
-            f"{row.get('log_bytes_per_event', '-'):>9}"
+            f"{row.get('log_bytes_per_event', '-'):>9} "
+            f"{row.get('bytes_written_per_event', '-'):>13} {row.get('file_mb', '-'):>8}"
         )
 
 
-def json_line(
+def describe_pairs(commit: str, events: int, pairs: Sequence[Mapping[str, Any]]) -> None:
+    say(f"\n[sqlite] side by side with the code at {commit[:12]}, {events:,} events, by turns")
+    for number, pair in enumerate(pairs, 1):
+        say(
+            f"  pair {number}: before {pair['before']:>9,} events/s   now {pair['now']:>9,} "
+            f"events/s   {pair['ratio']:.2f}x"
+        )
+    ratios = sorted(pair["ratio"] for pair in pairs)
+    say(f"  median ratio {ratios[len(ratios) // 2]:.2f}x")
+
+
+def json_line(  # noqa: PLR0913 - one argument per section of the line
     defaults: Mapping[str, Mapping[str, Any]],
     batch_sweeps: Mapping[str, Sequence[Mapping[str, Any]]],
     event_sweep: Sequence[Mapping[str, Any]],
     cold_import_ms: Mapping[str, float] | None,
     skipped: Mapping[str, str],
+    *,
+    baseline_pairs: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The figures others track, flat for the default configurations."""
     line: dict[str, Any] = {}
@@ -111,6 +142,11 @@ def json_line(
         line[f"{prefix}stages_us"] = result.get("stages_us")
         line[f"{prefix}naive_stages_us"] = naive.get("stages_us")
         line[f"{prefix}same_contacts"] = result.get("same_contacts")
+        floor = result.get("floor")
+        if floor:
+            line[f"{prefix}floor_events_per_s"] = floor["events_per_s"]
+            line[f"{prefix}floor_ratio"] = round(floor["events_per_s"] / rate, 2)
+            line[f"{prefix}floor_same_bank2"] = floor["same_bank2"]
     line["batch_sweep"] = {
         engine: {
             str(row["batch_size"]): {
@@ -123,9 +159,18 @@ def json_line(
         for engine, rows in batch_sweeps.items()
     }
     line["event_sweep"] = {
-        str(row["events"]): {"events_per_s": row["events_per_s"], "peak_rss_mb": row["peak_rss_mb"]}
+        str(row["events"]): {
+            "events_per_s": row["events_per_s"],
+            "peak_rss_mb": row["peak_rss_mb"],
+            "bytes_written_per_event": row.get("bytes_written_per_event"),
+            "file_mb": row.get("file_mb"),
+        }
         for row in event_sweep
     }
+    if baseline_pairs:
+        ratios = sorted(pair["ratio"] for pair in baseline_pairs if "ratio" in pair)
+        line["baseline_pairs"] = [dict(pair) for pair in baseline_pairs]
+        line["baseline_ratio"] = ratios[len(ratios) // 2] if ratios else None
     line["cold_import_ms"] = dict(cold_import_ms) if cold_import_ms else None
     line["skipped"] = dict(skipped)
     return line

@@ -44,9 +44,16 @@ class RunConfig:
     events: int
     batch_size: int
     stages: bool  # also time decoding apart, to split the function's time by stage
+    # SQLite only: the same-work floor (bench/floor.py) reads the same batches into this file.
+    floor_url: str | None = None
 
     def to_json(self) -> str:
         return json.dumps({name: getattr(self, name) for name in self.__slots__})
+
+    def to_json_before_floor(self) -> str:
+        """The configuration as a ``bench.run`` from before the floor reads it (the baseline)."""
+        fields = {name: getattr(self, name) for name in self.__slots__ if name != "floor_url"}
+        return json.dumps(fields)
 
     @classmethod
     def from_json(cls, text: str) -> RunConfig:
@@ -156,9 +163,12 @@ def run(config: RunConfig) -> dict[str, Any]:
     clock = _Clock()
     observed = _Observed(clock)
     naive = NaiveConsumer(config.naive_url) if config.naive_url else None
+    floor = _floor(config)
+    floor_convert = 0.0  # the converter's time on the batches the floor read too
     round_trips: list[int] = []
     outcomes: dict[str, int] = {}
     batches = 0
+    written_before = _bytes_written()
     segment: list[list[Any]] = []  # messages the function has read and the naive consumer not yet
     for messages in spool.batches(Path(config.spool), config.events, config.batch_size):
         converted_before = clock.convert
@@ -169,6 +179,9 @@ def run(config: RunConfig) -> dict[str, Any]:
         started = time.perf_counter()
         observed.function(events)
         clock.function += time.perf_counter() - started
+        if floor is not None:
+            floor.consume(events)
+            floor_convert += clock.convert - converted_before
         batches += 1
         round_trips.append(observed.statements() - statements_before)
         _add_summaries(observed.summaries, clock, outcomes)
@@ -179,7 +192,12 @@ def run(config: RunConfig) -> dict[str, Any]:
             if len(segment) * config.batch_size >= SEGMENT_EVENTS:
                 _consume(naive, segment)
     result = _result(config, clock, batches, round_trips if observed.bank2 else [], outcomes)
+    written = _bytes_written() - written_before
     observed.close()
+    _add_io(result, config, written)
+    if floor is not None:
+        floor.close()
+        result["floor"] = _floor_result(config, floor.seconds + floor_convert, bank2_state)
     if naive is not None:
         _consume(naive, segment)
         naive.close()
@@ -192,10 +210,54 @@ def run(config: RunConfig) -> dict[str, Any]:
     return result
 
 
+def _floor(config: RunConfig) -> Any:
+    if config.floor_url is None:
+        return None
+    from bench.floor import Floor  # noqa: PLC0415
+
+    return Floor(config.floor_url.removeprefix("sqlite:///"), CONSUMER_GROUP)
+
+
 def _consume(naive: Any, segment: list[list[Any]]) -> None:
     for messages in segment:
         naive.consume(messages)
     segment.clear()
+
+
+def _floor_result(
+    config: RunConfig, seconds: float, bank2_state: Callable[[str], Any]
+) -> dict[str, Any]:
+    return {
+        "events_per_s": round(config.events / seconds) if seconds else None,
+        "seconds": round(seconds, 3),
+        "same_bank2": bank2_state(config.url) == bank2_state(config.floor_url or ""),
+    }
+
+
+def _add_io(result: dict[str, Any], config: RunConfig, written: int) -> None:
+    if config.engine == "sqlite" and config.naive_url is None and config.floor_url is None:
+        # This process's writes are the function's own: its WAL frames and checkpoints.
+        result["bytes_written_per_event"] = round(written / config.events)
+        result["file_mb"] = _file_mb(config.url)
+
+
+def _bytes_written() -> int:
+    """Bytes this process has handed to write calls so far (``wchar``), 0 where unknown."""
+    try:
+        with Path("/proc/self/io").open() as io:
+            for line in io:
+                if line.startswith("wchar:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _file_mb(url: str) -> float:
+    """The size of a SQLite Bank 2 and its WAL, in MB."""
+    path = Path(url.removeprefix("sqlite:///"))
+    sizes = [p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
+    return round(sum(sizes) / 1e6, 1)
 
 
 def _peak_rss_mb() -> float:

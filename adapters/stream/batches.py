@@ -71,31 +71,44 @@ def event_timestamps(events: Sequence[func.KafkaEvent]) -> Iterator[datetime | N
 
 
 def _stream_record(event: func.KafkaEvent) -> StreamRecord:
+    # Once per message: one parse of the envelope, each field read once, no intermediate objects.
     body = event.get_body()
-    envelope = _envelope(body)
-    value = _message_value(envelope["Value"]) if envelope is not None else body
     topic: object = event.topic
     partition: object = event.partition
     offset: object = event.offset
-    if topic is None or partition is None or offset is None:
+    envelope = _envelope(body)
+    if envelope is None:
+        value: bytes | None = body
+    else:
+        raw = envelope["Value"]
+        value = raw.encode() if type(raw) is str else _message_value(raw)
         # The metadata arrays are authoritative; the envelope backs them up.
-        fallback = envelope or {}
-        topic = fallback.get("Topic") if topic is None else topic
-        partition = fallback.get("Partition") if partition is None else partition
-        offset = fallback.get("Offset") if offset is None else offset
-    if not isinstance(topic, str) or not isinstance(partition, int) or not isinstance(offset, int):
-        # Without coordinates a message can be neither committed nor found again: that is a host
-        # or binding fault, never a data problem, so the batch must fail loudly.
-        raise TypeError("a Kafka event arrived without topic, partition and offset")
+        if topic is None:
+            topic = envelope.get("Topic")
+        if partition is None:
+            partition = envelope.get("Partition")
+        if offset is None:
+            offset = envelope["Offset"]
+    if type(topic) is not str or type(partition) is not int or type(offset) is not int:
+        topic, partition, offset = _checked_coordinates(topic, partition, offset)
     key = event.key
     return StreamRecord(
         topic,
         partition,
         offset,
-        key.encode() if key is not None else None,
+        None if key is None else key.encode(),
         value,
         _timestamp(event.timestamp),
     )
+
+
+def _checked_coordinates(topic: object, partition: object, offset: object) -> tuple[str, int, int]:
+    """The coordinates of a record, where they are not plainly a string and two integers."""
+    if not isinstance(topic, str) or not isinstance(partition, int) or not isinstance(offset, int):
+        # Without coordinates a message can be neither committed nor found again: that is a host
+        # or binding fault, never a data problem, so the batch must fail loudly.
+        raise TypeError("a Kafka event arrived without topic, partition and offset")
+    return topic, partition, offset
 
 
 def _envelope(body: bytes) -> dict[str, object] | None:

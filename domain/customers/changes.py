@@ -32,8 +32,13 @@ class Unchanged(Enum):
 
 UNCHANGED: Final = Unchanged.UNCHANGED
 
+# The classes a change goes through are built once or twice per event: they are plain slotted
+# dataclasses, not frozen ones, whose __init__ sets each field through object.__setattr__ and
+# costs several times more. Nothing assigns to them once built, so they hash by their fields
+# as the frozen ones did (unsafe_hash only means "not enforced").
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True, unsafe_hash=True)
 class CustomerChange:
     """What a producer says about one customer, decoded from any message format.
 
@@ -67,7 +72,7 @@ class CustomerChange:
         return RemovalReason.OPTED_OUT
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Contact:
     """A customer telesales may call: the only personal data that reaches Bank 2."""
 
@@ -82,7 +87,7 @@ class Contact:
     region_from_state: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ContactUpdate:
     """A change to a contact that leaves some of its fields out: they keep what Bank 2 holds.
 
@@ -98,7 +103,7 @@ class ContactUpdate:
     state: Region | Unchanged | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Removal:
     """A customer telesales must no longer see, and why. Carries no personal data.
 
@@ -115,7 +120,7 @@ class Removal:
         return self.reason is RemovalReason.WITHDRAWN
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Rejection:
     """A message that cannot be projected, and why. Carries no personal data.
 

@@ -12,12 +12,13 @@ generation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Final, Self
 
 _PART_DIGITS = 20  # hexadecimal digits: 80 bits, enough for a SQL Server LSN
 _PARTS = 3
 MAX_VERSION_PART = 16**_PART_DIGITS - 1
+VERSION_KEY_LENGTH: Final = 1 + _PART_DIGITS * _PARTS
 
 
 class VersionScheme(IntEnum):
@@ -29,33 +30,52 @@ class VersionScheme(IntEnum):
     SOURCE_LOG_POSITION = 4  # Debezium: the change's place in the source database's log
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Version:
-    """One event's place in its customer's history."""
+class Version(str):
+    """One event's place in its customer's history: its fixed-width key, whose text order is
+    the version order.
 
-    scheme: VersionScheme
-    parts: tuple[int, ...]
-    # The fixed-width text form: its lexicographic order is the version order. Computed once:
-    # the service and the store read it several times per event.
-    key: str = field(init=False, repr=False, compare=False)
+    A version *is* its key: one immutable string, built once per event, that the service
+    compares, hashes and the store writes as it is. Comparing and hashing are ``str``'s own, so
+    they cost no Python code; ``scheme`` and ``parts`` are read back from the text, where they
+    are needed at all. ``Version(scheme, (5,))`` and ``Version(scheme, (5, 0, 0))`` are one
+    version: missing parts count as zero.
+    """
 
-    def __post_init__(self) -> None:
-        parts = self.parts
-        if not 1 <= len(parts) <= _PARTS:
-            msg = f"a version has 1 to {_PARTS} parts, got {len(parts)}"
-            raise ValueError(msg)
+    __slots__ = ()
+
+    def __new__(cls, scheme: VersionScheme, parts: tuple[int, ...]) -> Self:
+        if len(parts) != _PARTS:
+            if not 1 <= len(parts) <= _PARTS:
+                msg = f"a version has 1 to {_PARTS} parts, got {len(parts)}"
+                raise ValueError(msg)
+            # Pad so that (5,) and (5, 0) are one version.
+            parts += (0,) * (_PARTS - len(parts))
         if min(parts) < 0 or max(parts) > MAX_VERSION_PART:
             msg = "version parts must be non-negative and fit in 80 bits"
             raise ValueError(msg)
-        if len(parts) < _PARTS:
-            # Pad so that (5,) and (5, 0) are one version, in comparisons and in ``key`` alike.
-            parts += (0,) * (_PARTS - len(parts))
-            object.__setattr__(self, "parts", parts)
-        # %-formatting and a looked-up scheme digit: this runs once per event, and formatting
-        # the IntEnum itself costs more than the rest of the version together.
-        object.__setattr__(self, "key", _SCHEME_DIGITS[self.scheme] + _PARTS_FORMAT % parts)
+        # %-formatting and a looked-up scheme digit: formatting the IntEnum itself costs more
+        # than the rest of the version together.
+        return str.__new__(cls, _SCHEME_DIGITS[scheme] + _PARTS_FORMAT % parts)
+
+    @property
+    def key(self) -> str:
+        """The fixed-width text form, as a plain ``str``: what Bank 2 stores and compares."""
+        return str.__str__(self)
+
+    @property
+    def scheme(self) -> VersionScheme:
+        return VersionScheme(int(self[0]))
+
+    @property
+    def parts(self) -> tuple[int, ...]:
+        return tuple(
+            int(self[start : start + _PART_DIGITS], 16)
+            for start in range(1, VERSION_KEY_LENGTH, _PART_DIGITS)
+        )
+
+    def __repr__(self) -> str:
+        return f"Version({self.scheme!r}, {self.parts!r})"
 
 
 _SCHEME_DIGITS = {scheme: str(int(scheme)) for scheme in VersionScheme}
 _PARTS_FORMAT = f"%0{_PART_DIGITS}x" * _PARTS
-VERSION_KEY_LENGTH = 1 + _PART_DIGITS * _PARTS

@@ -27,7 +27,10 @@ class Positioned(Protocol):
     def offset(self) -> int: ...
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: one is built per message, and a frozen dataclass's __init__ (object.__setattr__
+# per field) costs several times more. Nothing assigns to a record once it is built, so it
+# hashes by its fields as the frozen one did (unsafe_hash only means "not enforced").
+@dataclass(slots=True, unsafe_hash=True)
 class StreamRecord:
     """One delivered message; ``value`` is None for a tombstone (a key deleted by compaction)."""
 

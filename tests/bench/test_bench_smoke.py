@@ -45,6 +45,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
             "300,900",
             "--import-runs",
             "1",
+            "--baseline-pairs",
+            "1",
             "--workdir",
             str(workdir),
         ],
@@ -115,3 +117,19 @@ def test_the_report_is_readable_before_the_json_line(run: tuple[str, dict[str, A
     report, _ = run
     assert "[sqlite] 1,200 events, batches of 500" in report
     assert "both Bank 2s hold the same" in report
+
+
+def test_the_code_before_issue_16_runs_side_by_side(run: tuple[str, dict[str, Any]]) -> None:
+    _, line = run
+    (pair,) = line["baseline_pairs"]
+    # Without git or the pinned commit (a shallow clone) the runs are skipped, with the reason.
+    assert pair.keys() == {"before", "now", "ratio"} or pair.keys() == {"skipped"}
+    if "ratio" in pair:
+        assert pair["before"] > 0
+        assert pair["now"] > 0
+
+
+def test_the_same_work_floor_ends_with_the_same_bank2(run: tuple[str, dict[str, Any]]) -> None:
+    _, line = run
+    assert line["floor_events_per_s"] > 0
+    assert line["floor_same_bank2"] is True

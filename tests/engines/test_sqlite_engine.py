@@ -31,6 +31,17 @@ def test_a_committed_batch_is_on_disk_before_the_function_returns(tmp_path: Path
         bank2.close()
 
 
+def test_a_new_bank2_writes_small_pages_and_checkpoints_seldom(tmp_path: Path) -> None:
+    # Random upserts dirty one page per row: 1 KiB pages write a quarter of what 4 KiB ones do,
+    # and a page rewritten by many batches reaches the database file once per checkpoint.
+    bank2 = open_bank2(f"sqlite:///{tmp_path / 'bank2.db'}")
+    try:
+        assert query(bank2, "PRAGMA page_size") == [(1024,)]
+        assert query(bank2, "PRAGMA wal_autocheckpoint") == [(10_000,)]
+    finally:
+        bank2.close()
+
+
 def test_before_sqlite_3_35_versions_are_read_first_with_the_same_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
