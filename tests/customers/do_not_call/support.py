@@ -26,7 +26,7 @@ from service.customers.do_not_call import (
 )
 from service.stream.unit_of_work import UnitOfWorkFactory
 from tests.databases import ENGINES, database_url
-from tests.support import query
+from tests.support import execute, query
 
 NOW = datetime(2025, 8, 4, 9, 30, tzinfo=UTC)
 JUNE = date(2025, 6, 1)
@@ -166,17 +166,6 @@ class SqlBackend:
             " WHERE topic IS NULL AND kafka_partition IS NULL AND kafka_offset IS NULL",
         )
         return sorted((str(c), str(r), str(v), str(n), str(d)[:10]) for c, r, v, n, d in rows)
-
-
-def execute(bank: SqlBank2, sql: str) -> None:
-    connection = bank.acquire()
-    try:
-        cursor = connection.cursor()
-        cursor.execute(sql)
-        cursor.close()
-        connection.commit()
-    finally:
-        bank.release(broken=False)
 
 
 @contextmanager
