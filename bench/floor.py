@@ -17,8 +17,9 @@ What a batch costs when each stage does only what it must, written flat in one l
 * the same SQL statements as the function's SQLite store (``adapters.customers.sql.sqlite``,
   rows as one JSON parameter each), in one ``BEGIN IMMEDIATE`` transaction per batch with the
   offsets, on a file opened with the same settings (WAL, ``synchronous=FULL``, page size,
-  checkpoints, cache): the applied offsets, the contacts, the do-not-call check, the removal log,
-  the rejects and their subjects, the offsets, the commit.
+  checkpoints, cache): the applied offsets, the contacts (whose upsert also returns which of
+  them a do-not-call list holds), the removal log, the rejects and their subjects, the offsets,
+  the commit.
 
 It leaves out what the function does on top: no ``StreamRecord``, ``CustomerChange``,
 ``Version`` or ``Contact`` objects, no per-record validation beyond what the workload needs
@@ -127,12 +128,9 @@ class Floor:
         db = self._db
         if newest:
             rows = orjson.dumps([held[1] for held in newest.values()]).decode()
-            written = {c for (c,) in db.execute(SQL.write_contacts.sql, (rows, now)).fetchall()}
-            contacts = [c for c in written if newest[c][5] is None]
-            suppressed: set[str] = set()
-            if contacts:
-                ids = orjson.dumps(contacts).decode()
-                suppressed = {c for (c,) in db.execute(SQL.suppressed_among.sql, (ids,))}
+            returned = db.execute(SQL.write_contacts.sql, (rows, now)).fetchall()
+            written = {row[0] for row in returned}
+            suppressed = {row[0] for row in returned if row[1]}
             logged = [
                 [c, newest[c][5] or "do_not_call", newest[c][0], newest[c][4], *newest[c][2:4]]
                 for c in written

@@ -27,7 +27,7 @@ from adapters.stream.memory import (
 from domain.customers.changes import Contact, ContactChange
 from domain.customers.merging import Fields, HeldContact
 from domain.customers.regions import Region
-from service.customers.ports import RejectedRecord, RemovalEntry
+from service.customers.ports import RejectedRecord, RemovalEntry, WrittenContacts
 from service.stream.errors import StoreError
 from service.stream.records import Partition
 
@@ -99,7 +99,7 @@ class MemoryProjectionStore:
                 held[customer_id] = HeldContact(row.version, _fields(row))
         return held
 
-    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:
+    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> WrittenContacts:
         rows = [_row(change, now) for change in changes]  # every row checked, as SQL sends all
         newest: dict[str, tuple[ContactChange, ContactRow]] = {}
         for change, row in zip(changes, rows, strict=True):
@@ -112,14 +112,13 @@ class MemoryProjectionStore:
             if held is None or change.version.key > held.version:
                 self._state.contacts[customer_id] = row
                 written.add(customer_id)
-        return written
+        return WrittenContacts(written, self._suppressed_among(written))
 
-    def suppressed_among(self, customer_ids: Sequence[str]) -> set[str]:
+    def _suppressed_among(self, customer_ids: set[str]) -> set[str]:
         suppressed = set()
         for customer_id in customer_ids:
-            row = self._state.contacts.get(customer_id)
-            listed = row is not None and self._state.suppressed_phones.get(str(row.phone))
-            if listed and row is not None and row.removed_at is None:
+            row = self._state.contacts[customer_id]
+            if row.removed_at is None and self._state.suppressed_phones.get(str(row.phone)):
                 suppressed.add(customer_id)
         return suppressed
 

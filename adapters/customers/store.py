@@ -23,7 +23,7 @@ from domain.customers.batches import newer_than_stored
 from domain.customers.changes import Contact, ContactChange
 from domain.customers.merging import Fields, HeldContact
 from domain.customers.regions import Region
-from service.customers.ports import RejectedRecord, RemovalEntry
+from service.customers.ports import RejectedRecord, RemovalEntry, WrittenContacts
 from service.stream.records import Partition
 
 
@@ -56,9 +56,9 @@ class SqlProjectionStore:
         rows = self._query("held_contacts", customer_ids_json=_json(list(customer_ids)))
         return {str(row[0]): _held(row) for row in rows}
 
-    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:
+    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> WrittenContacts:
         if not changes:
-            return set()
+            return WrittenContacts(set(), set())
         probe = self._sql.stored_versions
         if probe is not None:
             # This engine's upsert cannot name the rows it changed: read the stored versions
@@ -67,18 +67,30 @@ class SqlProjectionStore:
             stored = dict(self._statements.query("stored_versions", probe, customer_ids_json=ids))
             changes, _ = newer_than_stored(changes, stored)
             if not changes:
-                return set()
+                return WrittenContacts(set(), set())
         rows = _json([_contact_row(change) for change in changes])
         now_param = self._engine.timestamp(now)
         if probe is not None:
             self._execute("write_contacts", rows_json=rows, now=now_param)
-            return {change.customer_id for change in changes}
-        written = self._query("write_contacts", rows_json=rows, now=now_param)
-        return {str(customer_id) for (customer_id,) in written}
+            return self._with_suppressed({change.customer_id for change in changes}, changes)
+        returned = self._query("write_contacts", rows_json=rows, now=now_param)
+        if self._sql.suppressed_among is None:  # each row returned says whether it is listed
+            return WrittenContacts(
+                {str(row[0]) for row in returned}, {str(row[0]) for row in returned if row[1]}
+            )
+        return self._with_suppressed({str(customer_id) for (customer_id,) in returned}, changes)
 
-    def suppressed_among(self, customer_ids: Sequence[str]) -> set[str]:
-        rows = self._query("suppressed_among", customer_ids_json=_json(list(customer_ids)))
-        return {str(customer_id) for (customer_id,) in rows}
+    def _with_suppressed(
+        self, written: set[str], changes: Sequence[ContactChange]
+    ) -> WrittenContacts:
+        """Ask which of the contacts written a do-not-call list holds, in a statement of its own."""
+        contacts = [
+            c.customer_id for c in changes if isinstance(c, Contact) and c.customer_id in written
+        ]
+        if not contacts:
+            return WrittenContacts(written, set())
+        rows = self._query("suppressed_among", customer_ids_json=_json(contacts))
+        return WrittenContacts(written, {str(customer_id) for (customer_id,) in rows})
 
     def log_removals(self, entries: Sequence[RemovalEntry], now: datetime) -> None:
         rows = [

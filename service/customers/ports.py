@@ -45,6 +45,17 @@ class RemovalEntry:
     offset: int
 
 
+@dataclass(slots=True)
+class WrittenContacts:
+    """What an upsert of contacts and removal markers wrote."""
+
+    # The customers whose change was written (newer than what Bank 2 held).
+    customer_ids: set[str]
+    # Those of them whose contact was written with a phone that a do-not-call list holds:
+    # Bank 2 keeps the contact, and the telesales view leaves it out.
+    suppressed: set[str]
+
+
 class ProjectionStore(Protocol):
     """Bank 2 as the customer projection writes it."""
 
@@ -61,18 +72,14 @@ class ProjectionStore(Protocol):
         version-guarded upsert then keeps the newer of the two."""
         ...
 
-    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> set[str]:
+    def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> WrittenContacts:
         """Upsert contacts and leave removal markers where the change is newer than what Bank 2
-        holds; return the ids of the customers written. A change not newer changes nothing.
+        holds; say which customers were written, and which of the contacts written a
+        do-not-call list holds. A change not newer changes nothing.
 
         Where the store reads the stored versions before its upsert (MySQL), a concurrent writer
         can still make the upsert skip a change it reports written: Bank 2 stays right, only
         the stale count is low by that much."""
-        ...
-
-    def suppressed_among(self, customer_ids: Sequence[str]) -> set[str]:
-        """Which of these customers' contacts have a phone that a do-not-call list holds: Bank 2
-        keeps them, and the telesales view leaves them out."""
         ...
 
     def log_removals(self, entries: Sequence[RemovalEntry], now: datetime) -> None:

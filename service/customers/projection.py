@@ -209,13 +209,8 @@ def _write_contacts(
 ) -> None:
     """Write the contacts and removal markers, count them, and log the removals written."""
     written = store.write_contacts(to_write, now)
-    # The customers whose contact the batch wrote with a phone that a do-not-call list holds.
-    contacts = [
-        c.customer_id for c in to_write if isinstance(c, Contact) and c.customer_id in written
-    ]
-    suppressed = store.suppressed_among(contacts) if contacts else set()
-    _count_writes(summary, to_write, written, suppressed)
-    removals = _removals(fresh, to_write, written, suppressed)
+    _count_writes(summary, to_write, written.customer_ids, written.suppressed)
+    removals = _removals(fresh, to_write, written.customer_ids, written.suppressed)
     if removals:
         store.log_removals(removals, now)
 

@@ -75,11 +75,13 @@ ON CONFLICT (customer_id) DO UPDATE SET
     region = excluded.region, region_from_state = excluded.region_from_state,
     removed_at = excluded.removed_at, updated_at = excluded.updated_at
 WHERE excluded.version > t.version
-RETURNING t.customer_id
+RETURNING t.customer_id, EXISTS (SELECT 1 FROM suppressed_phones AS s WHERE s.phone = t.phone)
 """,
         params=("rows_json", "now"),
     ),
-    # The upsert's RETURNING names the rows it wrote: no need to read the versions first.
+    # The upsert's RETURNING names the rows it wrote, and which of their contacts a do-not-call
+    # list holds (a removal marker has no phone, so it never matches): no need to read the
+    # versions first, nor to ask about the phones afterwards.
     stored_versions=None,
     # GREATEST keeps the stored offset when a late, older batch arrives: offsets never go back.
     advance_offsets=Statement(
@@ -111,17 +113,7 @@ WHERE removed_at IS NOT NULL AND removed_at < %s::timestamptz
 """,
         params=("removed_before",),
     ),
-    # Through the primary key, then suppressed_phones' (phone first) for each contact.
-    suppressed_among=Statement(
-        """
-SELECT c.customer_id
-FROM contact_state AS c
-WHERE c.customer_id = ANY (ARRAY(SELECT jsonb_array_elements_text(%s::jsonb)))
-  AND c.removed_at IS NULL
-  AND EXISTS (SELECT 1 FROM suppressed_phones AS s WHERE s.phone = c.phone)
-""",
-        params=("customer_ids_json",),
-    ),
+    suppressed_among=None,
     # A plain INSERT (no ON CONFLICT, no RETURNING): INSERT is the only right it needs.
     log_removals=Statement(
         """

@@ -92,8 +92,8 @@ def test_a_write_names_exactly_the_customers_it_changed(
             ],
             NOW,
         )
-        assert written == {"new", "held", "older", "twice"}
-        assert uow.store.write_contacts([contact("held", 4)], NOW) == set()
+        assert written.customer_ids == {"new", "held", "older", "twice"}
+        assert uow.store.write_contacts([contact("held", 4)], NOW).customer_ids == set()
         uow.commit()
 
 
@@ -264,17 +264,41 @@ def test_a_contact_whose_phone_a_do_not_call_list_holds_is_kept_but_not_shown(
     projection_backend: ProjectionBackend,
 ) -> None:
     projection_backend.list_phone("+5511987654321")
-    write(
-        projection_backend,
-        Contact("1", v(1), "Maria Souza", "+5511987654321", Region.SUDESTE),
-        Contact("2", v(1), "Ana Lima", "+552123456789", Region.SUDESTE),
-        Removal("3", v(1)),
-    )
     with projection_backend.units()() as uow:
-        # Only current contacts count: a marker has no phone.
-        assert uow.store.suppressed_among(["1", "2", "3", "unknown"]) == {"1"}
+        written = uow.store.write_contacts(
+            [
+                Contact("1", v(1), "Maria Souza", "+5511987654321", Region.SUDESTE),
+                Contact("2", v(1), "Ana Lima", "+552123456789", Region.SUDESTE),
+                Removal("3", v(1)),
+            ],
+            NOW,
+        )
+        uow.commit()
+    # The upsert says which contacts it wrote a list holds; a marker has no phone.
+    assert written.customer_ids == {"1", "2", "3"}
+    assert written.suppressed == {"1"}
     assert [row[0] for row in projection_backend.telesales()] == ["2"]
     assert [row[0] for row in projection_backend.held()] == ["1", "2", "3"]
+
+
+def test_only_contacts_the_upsert_wrote_are_reported_suppressed(
+    projection_backend: ProjectionBackend,
+) -> None:
+    listed = "+5511987654321"
+    write(projection_backend, Contact("1", v(2), "Maria Souza", listed, Region.SUDESTE))
+    projection_backend.list_phone(listed)
+    with projection_backend.units()() as uow:
+        written = uow.store.write_contacts(
+            [
+                Contact("1", v(1), "Maria Souza", listed, Region.SUDESTE),  # older: not written
+                Contact("2", v(1), "Ana Lima", listed, Region.SUDESTE),  # the same listed phone
+                Contact("3", v(1), "Rui Costa", "+552123456789", Region.SUDESTE),
+            ],
+            NOW,
+        )
+        uow.commit()
+    assert written.customer_ids == {"2", "3"}
+    assert written.suppressed == {"2"}
 
 
 def test_the_removal_log_is_appended_to_and_never_rewritten(
