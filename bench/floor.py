@@ -6,10 +6,13 @@ What a batch costs when each stage does only what it must, written flat in one l
   function, and the benchmark adds the converter's time to both;
 * the host's envelope parsed once; the message parsed once, a Connect schema already seen
   skipped by its exact opening, as the function's decoder does;
-* the three shapes read with plain dict lookups: Debezium (SQL Server and PostgreSQL log
-  positions, snapshot rows, the commit time otherwise), the legacy flat shape (the offset is
-  the version) and customer event v1 (version, ``updated_at``, offset), each version built
-  straight as its fixed-width key text;
+* the three shapes read with plain dict lookups and the same checks as the function's decoders
+  (the size limit, the Debezium operation, every log position and number by the same rules,
+  the unavailable-value placeholders looked for, every customer id through
+  ``canonical_customer_id``, customer event v1's schema checked field by field with the same
+  reasons): Debezium (SQL Server and PostgreSQL log positions, snapshot rows, the commit time
+  otherwise), the legacy flat shape (the offset is the version) and customer event v1
+  (version, ``updated_at``, offset), each version built straight as its fixed-width key text;
 * the telesales rules, the domain's own pure functions (``normalize_name``,
   ``parse_brazilian_phone`` with its cache and fast path, the regions);
 * the batch reduced to each customer's newest change in a dict, duplicates and applied offsets
@@ -22,16 +25,17 @@ What a batch costs when each stage does only what it must, written flat in one l
   the commit.
 
 It leaves out what the function does on top: no ``StreamRecord``, ``CustomerChange``,
-``Version`` or ``Contact`` objects, no per-record validation beyond what the workload needs
-(customer event v1 is read without its schema's checks: ids and versions of the workload are
-valid), no telemetry, log line, retry policy or dead letters, no update settling (the workload
-has no Debezium unavailable-value placeholders), no hourly purge. So it is a floor, not a second
+``Version`` or ``Contact`` objects, no telemetry, log line, retry policy or dead letters, no
+update settling (the workload has no Debezium unavailable-value placeholders: one would stop
+the floor), no deletion identified by its record key alone (the workload's carry their before
+image), no incremental snapshot positions, no hourly purge. So it is a floor, not a second
 implementation: the benchmark checks that it ends with the same contacts and rejects as the
 function, which shows it did the same work on this stream.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -41,16 +45,26 @@ from typing import Any
 import azure.functions as func
 import orjson
 
+from adapters.customers.formats import MAX_MESSAGE_BYTES
+from adapters.customers.formats.canonical import RFC3339_PATTERN
+from adapters.customers.formats.debezium import DEFAULT_UNAVAILABLE_VALUES
+from adapters.customers.formats.fields import active_from_status, canonical_customer_id
 from adapters.customers.sql.sqlite import SQL
 from adapters.engines.sqlite.rejects import SQL as REJECT_SQL
 from domain.customers.names import normalize_name
 from domain.customers.phones import parse_brazilian_phone
 from domain.customers.regions import region_of_area_code, region_of_state
+from domain.customers.versions import MAX_VERSION_PART
 
 _SCHEMA, _PAYLOAD, _PAYLOAD_ONLY = '{"schema":', ',"payload":', '{"payload":'
 _KEY = "%d%020x%020x%020x"  # domain.customers.versions: scheme digit, three 80-bit parts
 _ACTIVE = {None: True, "A": True, "I": False}
 _MIN_SCHEMA_CHARACTERS = 256  # as adapters.customers.formats.connect
+_MAX_MESSAGE_CHARACTERS = MAX_MESSAGE_BYTES // 4  # a character is at most 4 bytes of UTF-8
+_DIGITS = len(str(MAX_VERSION_PART))
+_SQL_SERVER_LSN = re.compile(r"[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{4}")
+_RFC3339 = re.compile(RFC3339_PATTERN)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Floor:
@@ -110,6 +124,8 @@ class Floor:
             if reject is not None:
                 rejects.append([topic, partition, offset, reject])
                 subjects.append([topic, partition, offset, customer])
+                if not row:
+                    continue  # refused before the rules: nothing to write
             held = newest.get(customer)
             if held is None or key > held[0]:
                 reason = None if row[5] == 0 else row[7]
@@ -148,23 +164,23 @@ class Floor:
             ]
             db.execute(SQL.advance_offsets.sql, (self._group, orjson.dumps(offsets).decode(), now))
 
-    def _decode(
-        self, value: str, offset: int
-    ) -> str | tuple[str, str, list[Any], str | None] | None:
+    def _decode(self, value: str, offset: int) -> _Outcome | str | None:
         """A reject reason, or (customer, version key, Bank 2 row + removal reason, reject), or
         None for a tombstone."""
+        if len(value) > _MAX_MESSAGE_CHARACTERS and len(value.encode()) > MAX_MESSAGE_BYTES:
+            return "oversized"
         message = self._message(value)
         if message is None or isinstance(message, str):
             return message
-        if "op" in message and "source" in message:
-            return _debezium(message, offset)
-        if "CD_CLIENTE" in message:
-            customer, key = str(int(message["CD_CLIENTE"])), _KEY % (1, offset, 0, 0)
-            if not _ACTIVE[message.get("STATUS")]:
-                return _removal(customer, key, "inactive")
-            return _rules(customer, key, message, "NM_CLIENTE", "TEL_CLIENTE")
-        if "customer_id" in message:
-            return _canonical(message, offset)
+        try:
+            if "op" in message and "source" in message:
+                return _debezium(message, offset)
+            if "CD_CLIENTE" in message:
+                return _legacy(message, offset)
+            if "customer_id" in message:
+                return _canonical(message, offset)
+        except (ValueError, TypeError, OverflowError, RecursionError):
+            return "invalid_field"
         return "unknown_format"
 
     def _message(self, value: str) -> dict[str, Any] | str | None:
@@ -172,7 +188,10 @@ class Floor:
         if value.startswith(_SCHEMA):
             for prefix in self._schemas:
                 if value.startswith(prefix):
-                    payload = orjson.loads(_PAYLOAD_ONLY + value[len(prefix) :])["payload"]
+                    try:
+                        payload = orjson.loads(_PAYLOAD_ONLY + value[len(prefix) :])["payload"]
+                    except orjson.JSONDecodeError:
+                        break  # parsed whole below, which decides
                     return payload if type(payload) is dict or payload is None else "unknown_format"
         try:
             message = orjson.loads(value)
@@ -188,53 +207,154 @@ class Floor:
         return message if type(message) is dict else "unknown_format"
 
 
-def _debezium(message: dict[str, Any], offset: int) -> tuple[str, str, list[Any], str | None]:
+# The same checks as the function's decoders (adapters/customers/formats), written flat: every
+# id through canonical_customer_id, every log position and number through the same rules, the
+# Debezium placeholders looked for, customer event v1's schema checked field by field.
+_Outcome = tuple[str, str, list[Any], str | None]
+_OPERATIONS = frozenset({"c", "u", "r", "d"})
+_UNAVAILABLE = DEFAULT_UNAVAILABLE_VALUES
+_NOT_SNAPSHOT = (None, False, "false")
+
+
+def _natural(value: object) -> int | None:
+    """As adapters.customers.formats.debezium_source: a non-negative integer or digit string."""
+    if type(value) is str and value.isascii() and value.isdigit() and len(value) <= _DIGITS:
+        value = int(value)
+    if type(value) is not int or not 0 <= value <= MAX_VERSION_PART:
+        return None
+    return value
+
+
+def _lsn(value: object) -> int | None:
+    if type(value) is not str or not _SQL_SERVER_LSN.fullmatch(value):
+        return None
+    return int(value.replace(":", ""), 16)
+
+
+def _source_key(message: dict[str, Any], offset: int) -> str | None:
     source = message["source"]
+    if type(source) is not dict:
+        return None
     if source.get("commit_lsn") is not None:
-        change = source.get("change_lsn")
-        key = _KEY % (
-            4,
-            int(source["commit_lsn"].replace(":", ""), 16),
-            0 if change is None else int(change.replace(":", ""), 16),
-            int(source.get("event_serial_no") or 0),
-        )
-    elif message["op"] == "r" or source.get("snapshot") not in (None, False, "false"):
-        key = _KEY % (4, 0, int(source["lsn"]), 0)
-    elif source.get("lsn") is not None:
-        order = (message.get("transaction") or {}).get("total_order") or 0
-        key = _KEY % (4, int(source["lsn"]), 0, order)
+        commit = _lsn(source["commit_lsn"])
+        change = 0 if source.get("change_lsn") is None else _lsn(source["change_lsn"])
+        serial = source.get("event_serial_no")
+        serial_no = 0 if serial is None else _natural(serial)
+        if commit is None or change is None or serial_no is None:
+            return None
+        return _KEY % (4, commit, change, serial_no)
+    if source.get("connector") == "postgresql" or source.get("lsn") is not None:
+        if message["op"] == "r" or source.get("snapshot") not in _NOT_SNAPSHOT:
+            position = _natural(source.get("lsn"))  # the stream has no incremental snapshots
+            return None if position is None else _KEY % (4, 0, position, 0)
+        position = _natural(source.get("lsn"))
+        if not position:
+            return None
+        transaction = message.get("transaction")
+        order = _natural(transaction.get("total_order")) if type(transaction) is dict else None
+        return _KEY % (4, position, 0, order or 0)
+    ts_ms = _natural(source.get("ts_ms"))
+    return None if ts_ms is None else _KEY % (3, ts_ms, offset, 0)
+
+
+def _debezium(message: dict[str, Any], offset: int) -> _Outcome | str:
+    operation = message["op"]
+    if type(operation) is not str or operation not in _OPERATIONS:
+        return "unsupported_operation"
+    key = _source_key(message, offset)
+    if key is None:
+        return "invalid_version"
+    if operation == "d":
+        before = message.get("before")
+        customer = canonical_customer_id(before.get("id")) if type(before) is dict else None
+        if customer is None:  # the stream's deletions all carry their before image
+            return "invalid_customer_id"
+        return _removal(customer, key, "deleted")
+    row = message.get("after")
+    if type(row) is not dict:
+        return "invalid_field"
+    customer = canonical_customer_id(row.get("id"))
+    if customer is None:
+        return "invalid_customer_id"
+    status, opt_out = row.get("status"), row.get("telemarketing_opt_out")
+    status_unavailable = type(status) is str and status in _UNAVAILABLE
+    opt_out_unavailable = type(opt_out) is str and opt_out in _UNAVAILABLE
+    active = True if status_unavailable else active_from_status(status)
+    if opt_out_unavailable or opt_out is None:
+        opted_out: bool | None = False
+    elif type(opt_out) is bool:
+        opted_out = opt_out
     else:
-        key = _KEY % (3, int(source["ts_ms"]), offset, 0)
-    if message["op"] == "d":
-        return _removal(str(int(message["before"]["id"])), key, "deleted")
-    row = message["after"]
-    customer = str(int(row["id"]))
-    if not _ACTIVE[(row.get("status") or "A").strip()]:
+        opted_out = opt_out == 1 if type(opt_out) is int and opt_out in (0, 1) else None
+    if active is None or opted_out is None:
+        return _subject_reject(customer, key, "invalid_field")
+    if not active:
         return _removal(customer, key, "inactive")
-    if row.get("telemarketing_opt_out") in (True, 1):
+    if opted_out:
         return _removal(customer, key, "opted_out")
+    if status_unavailable or opt_out_unavailable:
+        return _subject_reject(customer, key, "unavailable_value")
+    for field in ("name", "phone", "state"):
+        value = row.get(field)
+        if type(value) is str and value in _UNAVAILABLE:
+            raise ValueError("the stream has no placeholders: update settling is left out")
     return _rules(customer, key, row, "name", "phone", "state")
 
 
-def _canonical(message: dict[str, Any], offset: int) -> tuple[str, str, list[Any], str | None]:
-    customer = str(int(message["customer_id"]))
-    updated = message.get("updated_at")
+def _legacy(message: dict[str, Any], offset: int) -> _Outcome | str:
+    customer = canonical_customer_id(message["CD_CLIENTE"])
+    if customer is None:
+        return "invalid_customer_id"
+    active = active_from_status(message.get("STATUS"))
+    if active is None:
+        return "invalid_field"
+    key = _KEY % (1, offset, 0, 0)
+    if not active:
+        return _removal(customer, key, "inactive")
+    return _rules(customer, key, message, "NM_CLIENTE", "TEL_CLIENTE")
+
+
+def _canonical(message: dict[str, Any], offset: int) -> _Outcome | str:
+    """Customer event v1, checked as its schema says (adapters.customers.formats.canonical)."""
+    raw_id = message["customer_id"]
+    customer = canonical_customer_id(raw_id) if type(raw_id) in (str, int) else None
+    if customer is None:
+        return "invalid_customer_id"
+    version, updated = message.get("version"), message.get("updated_at")
+    if version is not None and (type(version) is not int or not 0 <= version <= MAX_VERSION_PART):
+        return "invalid_version"
     micros = 0
     if updated is not None:
-        instant = datetime.fromisoformat(updated.upper()) - datetime(1970, 1, 1, tzinfo=UTC)
+        if type(updated) is not str or not _RFC3339.fullmatch(updated):
+            return "invalid_version"
+        instant = datetime.fromisoformat(updated.upper()) - _EPOCH
         micros = instant.days * 86_400_000_000 + instant.seconds * 1_000_000 + instant.microseconds
-    key = _KEY % (2, message.get("version") or 0, micros, offset)
-    if message.get("deleted"):
+        if micros < 0:
+            return "invalid_version"
+    status = message.get("status", "A")
+    deleted = message.get("deleted", False)
+    opted_out = message.get("telemarketing_opt_out", False)
+    if status not in ("A", "I") or type(deleted) is not bool or type(opted_out) is not bool:
+        return "invalid_field"
+    if version is None and updated is None:
+        return "invalid_version"
+    key = _KEY % (2, version or 0, micros, offset)
+    if deleted:
         return _removal(customer, key, "deleted")
-    if message.get("status", "A") != "A":
+    if status != "A":
         return _removal(customer, key, "inactive")
-    if message.get("telemarketing_opt_out"):
+    if opted_out:
         return _removal(customer, key, "opted_out")
     return _rules(customer, key, message, "name", "phone", "state")
 
 
-def _removal(customer: str, key: str, reason: str) -> tuple[str, str, list[Any], str | None]:
+def _removal(customer: str, key: str, reason: str) -> _Outcome:
     return customer, key, [customer, key, None, None, None, 1, None, reason], None
+
+
+def _subject_reject(customer: str, key: str, reason: str) -> _Outcome:
+    """A reject about a known customer that writes nothing (its row is None)."""
+    return customer, key, [], reason
 
 
 def _rules(
@@ -250,9 +370,11 @@ def _rules(
     if phone is None:
         return customer, key, withdrawal, "invalid_phone"
     uf = row.get(state[0]) if state else None
-    from_state = isinstance(uf, str) and bool(uf.strip())
-    region = region_of_state(uf) if isinstance(uf, str) and from_state else None
-    if not from_state:
+    # As the domain's project: a state given decides (and must name one), else the area code.
+    from_state = not (uf is None or (isinstance(uf, str) and not uf.strip()))
+    if from_state:
+        region = region_of_state(uf) if isinstance(uf, str) else None
+    else:
         region = region_of_area_code(phone.area_code)
     if region is None:
         return customer, key, withdrawal, "invalid_state"

@@ -44,18 +44,19 @@ class Version(str):
     __slots__ = ()
 
     def __new__(cls, scheme: VersionScheme, parts: tuple[int, ...]) -> Self:
-        if len(parts) != _PARTS:
-            if not 1 <= len(parts) <= _PARTS:
-                msg = f"a version has 1 to {_PARTS} parts, got {len(parts)}"
+        count = len(parts)
+        if count != _PARTS:
+            if not 1 <= count <= _PARTS:
+                msg = f"a version has 1 to {_PARTS} parts, got {count}"
                 raise ValueError(msg)
-            # Pad so that (5,) and (5, 0) are one version.
-            parts += (0,) * (_PARTS - len(parts))
+            parts += _PADDING[count]  # so that (5,) and (5, 0) are one version
         if min(parts) < 0 or max(parts) > MAX_VERSION_PART:
             msg = "version parts must be non-negative and fit in 80 bits"
             raise ValueError(msg)
-        # %-formatting and a looked-up scheme digit: formatting the IntEnum itself costs more
-        # than the rest of the version together.
-        return str.__new__(cls, _SCHEME_DIGITS[scheme] + _PARTS_FORMAT % parts)
+        # One %-format per scheme, looked up by the scheme's integer value: formatting the
+        # IntEnum itself, or hashing it (Enum's __hash__ is Python code), costs more than the
+        # rest of the version together.
+        return _new_text(cls, _KEY_FORMATS[scheme] % parts)
 
     @property
     def key(self) -> str:
@@ -77,5 +78,10 @@ class Version(str):
         return f"Version({self.scheme!r}, {self.parts!r})"
 
 
-_SCHEME_DIGITS = {scheme: str(int(scheme)) for scheme in VersionScheme}
-_PARTS_FORMAT = f"%0{_PART_DIGITS}x" * _PARTS
+_PADDING = tuple((0,) * (_PARTS - count) for count in range(_PARTS + 1))
+# Indexed by the scheme's value (an IntEnum indexes a tuple as its int, in C): its digit, then
+# the parts in fixed-width hexadecimal.
+_KEY_FORMATS = tuple(
+    f"{value}" + f"%0{_PART_DIGITS}x" * _PARTS for value in range(max(VersionScheme) + 1)
+)
+_new_text = str.__new__
