@@ -14,7 +14,6 @@ from datetime import date
 from domain.payments.brands import Brand, brand_of, cvv_digits
 from domain.payments.messages import ErrorMessage
 
-_SEPARATORS = str.maketrans("", "", " -")
 _LAST_MONTH = 12
 
 
@@ -62,7 +61,7 @@ def card_digits(number: str | None) -> str | None:
     """The number without the spaces and dashes people type; None unless only digits remain."""
     if number is None:
         return None
-    digits = number.translate(_SEPARATORS)
+    digits = number.replace(" ", "").replace("-", "")  # str.translate is several times slower
     # isdigit() alone would also accept other scripts' digits and superscripts.
     return digits if digits.isascii() and digits.isdigit() else None
 
