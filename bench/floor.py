@@ -59,7 +59,7 @@ from domain.customers.versions import MAX_VERSION_PART
 _SCHEMA, _PAYLOAD, _PAYLOAD_ONLY = '{"schema":', ',"payload":', '{"payload":'
 _KEY = "%d%020x%020x%020x"  # domain.customers.versions: scheme digit, three 80-bit parts
 _ACTIVE = {None: True, "A": True, "I": False}
-_MIN_SCHEMA_CHARACTERS = 256  # as adapters.customers.formats.connect
+_MIN_SCHEMA_BYTES, _MAX_SCHEMAS = 256, 16  # as adapters.customers.formats.connect
 _MAX_MESSAGE_CHARACTERS = MAX_MESSAGE_BYTES // 4  # a character is at most 4 bytes of UTF-8
 _DIGITS = len(str(MAX_VERSION_PART))
 _SQL_SERVER_LSN = re.compile(r"[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{4}")
@@ -74,6 +74,8 @@ class Floor:
         # Migrated and configured as the function's engine does, then used bare.
         from adapters.engines.sqlite.engine import SqliteEngine  # noqa: PLC0415
 
+        if SQL.suppressed_among is not None:  # SQLite before 3.35.4: no RETURNING to read
+            raise RuntimeError("the floor needs SQLite 3.35.4 or later (RETURNING)")
         self._db: sqlite3.Connection = SqliteEngine(path).connect()  # type: ignore[assignment]
         self._group = consumer_group
         self._schemas: list[str] = []
@@ -183,6 +185,17 @@ class Floor:
             return "invalid_field"
         return "unknown_format"
 
+    def _learn(self, value: str, schema: object) -> None:
+        """As SchemaPrefixes.learn: an object or array schema of 256 bytes or more, exact to
+        the character, the newest 16 kept."""
+        if type(schema) not in (dict, list):
+            return
+        encoded = orjson.dumps(schema)
+        prefix = _SCHEMA + encoded.decode() + _PAYLOAD
+        known = prefix in self._schemas
+        if len(encoded) >= _MIN_SCHEMA_BYTES and value.startswith(prefix) and not known:
+            self._schemas = [prefix, *self._schemas][:_MAX_SCHEMAS]
+
     def _message(self, value: str) -> dict[str, Any] | str | None:
         """The message's object, a reject reason, or None for a tombstone in Connect's wrapper."""
         if value.startswith(_SCHEMA):
@@ -198,9 +211,7 @@ class Floor:
         except orjson.JSONDecodeError:
             return "malformed_json"
         if type(message) is dict and "schema" in message and "payload" in message:
-            prefix = _SCHEMA + orjson.dumps(message["schema"]).decode() + _PAYLOAD
-            if value.startswith(prefix) and len(prefix) > _MIN_SCHEMA_CHARACTERS:
-                self._schemas.append(prefix)
+            self._learn(value, message["schema"])
             message = message["payload"]
             if message is None:
                 return None
@@ -297,7 +308,8 @@ def _debezium(message: dict[str, Any], offset: int) -> _Outcome | str:
     for field in ("name", "phone", "state"):
         value = row.get(field)
         if type(value) is str and value in _UNAVAILABLE:
-            raise ValueError("the stream has no placeholders: update settling is left out")
+            # Not a reject: the function would settle the update on what Bank 2 holds.
+            raise NotImplementedError("a Debezium placeholder: the floor leaves settling out")
     return _rules(customer, key, row, "name", "phone", "state")
 
 
@@ -305,6 +317,8 @@ def _legacy(message: dict[str, Any], offset: int) -> _Outcome | str:
     customer = canonical_customer_id(message["CD_CLIENTE"])
     if customer is None:
         return "invalid_customer_id"
+    if offset < 0:
+        return "invalid_version"
     active = active_from_status(message.get("STATUS"))
     if active is None:
         return "invalid_field"
@@ -327,7 +341,10 @@ def _canonical(message: dict[str, Any], offset: int) -> _Outcome | str:
     if updated is not None:
         if type(updated) is not str or not _RFC3339.fullmatch(updated):
             return "invalid_version"
-        instant = datetime.fromisoformat(updated.upper()) - _EPOCH
+        try:  # the pattern admits impossible dates (February 30th, hour 24)
+            instant = datetime.fromisoformat(updated.upper()) - _EPOCH
+        except ValueError:
+            return "invalid_version"
         micros = instant.days * 86_400_000_000 + instant.seconds * 1_000_000 + instant.microseconds
         if micros < 0:
             return "invalid_version"

@@ -1,9 +1,11 @@
 """The customer projection's store on one open transaction of any SQL engine.
 
-Every method sends one statement, whatever the number of rows (two for writing contacts where
-the engine's upsert cannot return the rows it wrote): the rows travel as a single JSON text
-parameter that the engine expands set-wise (``json_each``, ``OPENJSON``...). A batch therefore
-costs a constant number of round trips.
+Every method sends one statement, whatever the number of rows: the rows travel as a single JSON
+text parameter that the engine expands set-wise (``json_each``, ``OPENJSON``...). Writing
+contacts sends up to three: the stored versions first where the engine's upsert cannot return
+the rows it wrote (MySQL, SQLite before 3.35.4), the upsert, and which contacts written a
+do-not-call list holds where the upsert cannot say it of each row (all but SQLite from 3.35.4
+and PostgreSQL). A batch therefore costs a constant number of round trips.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from adapters.customers.sql import projection_sql
 from adapters.engines.database import SqlBank2, SqlUnitOfWork, Statements
 from adapters.engines.engine import Connection, Engine
 from adapters.engines.rejects import SqlRejects
-from domain.customers.batches import newer_than_stored
+from domain.customers.batches import newer_than_stored, newest_per_customer
 from domain.customers.changes import Contact, ContactChange
 from domain.customers.merging import Fields, HeldContact
 from domain.customers.regions import Region
@@ -59,6 +61,11 @@ class SqlProjectionStore:
     def write_contacts(self, changes: Sequence[ContactChange], now: datetime) -> WrittenContacts:
         if not changes:
             return WrittenContacts(set(), set())
+        if len({change.customer_id for change in changes}) < len(changes):
+            # One row per customer, as the engines' upserts keep it (the newest, the first on a
+            # tie): SQLite returns a row for each one it applies, so a customer sent twice
+            # could be reported suppressed by a row its newer one replaced.
+            changes, _ = newest_per_customer(changes)
         probe = self._sql.stored_versions
         if probe is not None:
             # This engine's upsert cannot name the rows it changed: read the stored versions

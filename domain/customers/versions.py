@@ -53,9 +53,8 @@ class Version(str):
         if min(parts) < 0 or max(parts) > MAX_VERSION_PART:
             msg = "version parts must be non-negative and fit in 80 bits"
             raise ValueError(msg)
-        # One %-format per scheme, looked up by the scheme's integer value: formatting the
-        # IntEnum itself, or hashing it (Enum's __hash__ is Python code), costs more than the
-        # rest of the version together.
+        # One %-format per scheme: formatting the IntEnum itself costs more than the rest of
+        # the version together.
         return _new_text(cls, _KEY_FORMATS[scheme] % parts)
 
     @property
@@ -79,9 +78,9 @@ class Version(str):
 
 
 _PADDING = tuple((0,) * (_PARTS - count) for count in range(_PARTS + 1))
-# Indexed by the scheme's value (an IntEnum indexes a tuple as its int, in C): its digit, then
-# the parts in fixed-width hexadecimal.
-_KEY_FORMATS = tuple(
-    f"{value}" + f"%0{_PART_DIGITS}x" * _PARTS for value in range(max(VersionScheme) + 1)
-)
+# Each scheme's digit, then the parts in fixed-width hexadecimal; a value that is no scheme
+# finds no format (KeyError).
+_KEY_FORMATS = {
+    scheme: f"{int(scheme)}" + f"%0{_PART_DIGITS}x" * _PARTS for scheme in VersionScheme
+}
 _new_text = str.__new__

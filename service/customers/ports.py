@@ -45,7 +45,7 @@ class RemovalEntry:
     offset: int
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class WrittenContacts:
     """What an upsert of contacts and removal markers wrote."""
 

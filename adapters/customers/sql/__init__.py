@@ -42,6 +42,11 @@ class ProjectionSql:
     # Each row is [topic, partition, offset, customer_id]; recording one twice keeps the first.
     record_subjects: Statement
 
+    def __post_init__(self) -> None:
+        # An upsert that returns nothing cannot say which of its rows a list holds either.
+        if self.stored_versions is not None and self.suppressed_among is None:
+            raise ValueError("an engine that reads stored versions must ask suppressed_among")
+
 
 # The parameters each statement takes, whatever the engine; each engine's declaration binds
 # them in its own order (tests/customers/store/test_statement_declarations.py checks both).

@@ -109,9 +109,11 @@ PROBING_SQL = ProjectionSql(
 # skipped), so a batch needs no read of the stored versions first; and each row returned says
 # whether a do-not-call list holds its contact's phone, so no statement asks that afterwards
 # (a primary-key probe of suppressed_phones, which is keyed phone first, per row written). A
-# removal marker has no phone (the table's CHECK), so it never matches. Do not add a
-# ``removed_at IS NULL`` test here: in this RETURNING clause SQLite 3.40.1 evaluates it to 0 for
-# a row whose removed_at is NULL (observed; the contract suite's do-not-call tests catch it).
+# removal marker has no phone (the table's CHECK), so it never matches. RETURNING may hold
+# subqueries from 3.35 on (sqlite.org/lang_returning.html, "Limitations And Caveats"); tests run the
+# fold on the SQLite they find (3.40.1 here). Do not add a ``removed_at IS NULL`` test: in this
+# RETURNING clause SQLite 3.40.1 evaluates it to 0 for a row whose removed_at is NULL
+# (observed; the contract suite's do-not-call tests catch it).
 RETURNING_SQL = replace(
     PROBING_SQL,
     write_contacts=Statement(

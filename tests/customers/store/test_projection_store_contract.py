@@ -301,6 +301,29 @@ def test_only_contacts_the_upsert_wrote_are_reported_suppressed(
     assert written.suppressed == {"2"}
 
 
+def test_a_customer_sent_twice_is_suppressed_by_its_newest_change_only(
+    projection_backend: ProjectionBackend,
+) -> None:
+    listed = "+5511987654321"
+    projection_backend.list_phone(listed)
+    with projection_backend.units()() as uow:
+        written = uow.store.write_contacts(
+            [
+                Contact("d", v(1), "Maria Souza", listed, Region.SUDESTE),
+                Contact("d", v(2), "Maria Souza", "+552123456789", Region.SUDESTE),
+                Contact("f", v(1), "Ana Lima", listed, Region.SUDESTE),
+                Removal("f", v(2)),
+                Contact("g", v(2), "Rui Costa", listed, Region.SUDESTE),
+                Contact("g", v(1), "Rui Costa", "+552123456789", Region.SUDESTE),
+            ],
+            NOW,
+        )
+        uow.commit()
+    assert written.customer_ids == {"d", "f", "g"}
+    assert written.suppressed == {"g"}
+    assert [row[0] for row in projection_backend.telesales()] == ["d"]
+
+
 def test_the_removal_log_is_appended_to_and_never_rewritten(
     projection_backend: ProjectionBackend,
 ) -> None:

@@ -48,7 +48,9 @@ def test_the_view_shows_exactly_customer_id_name_phone_region(bank2: SqlBank2) -
     assert columns_of(bank2, "telesales_contacts") == ["customer_id", "name", "phone", "region"]
 
 
-def test_a_write_larger_than_any_parameter_limit_is_one_statement(bank2: SqlBank2) -> None:
+def test_a_write_larger_than_any_parameter_limit_costs_a_constant_number_of_statements(
+    bank2: SqlBank2,
+) -> None:
     # SQL Server takes at most 2,100 parameters per request: rows travel as one JSON parameter.
     before = bank2.statements_executed
     write(bank2, *(contact(str(n), 1, f"Cliente {n}") for n in range(3000)))
