@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import closing
 
 import pytest
 from opentelemetry.sdk.metrics import MeterProvider
@@ -51,9 +52,10 @@ def test_every_credential_failure_gets_the_same_401_and_is_counted(
     gateway: Gateway, metrics: InMemoryMetricReader
 ) -> None:
     account, secret = gateway.tokens["acc-1"].split(".", 1)
-    revoked = AccountSecrets(gateway_unit_of_work(open_bank2(gateway.url, streams=("payments",))))
-    old = revoked.issue("acc-3")
-    revoked.revoke("acc-3")
+    with closing(open_bank2(gateway.url, streams=("payments",))) as database:
+        revoked = AccountSecrets(gateway_unit_of_work(database))
+        old = revoked.issue("acc-3")
+        revoked.revoke("acc-3")
     attempts = {
         "missing": {},
         "another scheme": {"Authorization": f"Basic {secret}"},
