@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -52,9 +53,8 @@ def test_each_engine_class_carries_the_registered_name(name: str) -> None:
     ],
 )
 def test_every_scheme_opens_its_engine(url: str, name: str) -> None:
-    bank = open_bank2(url)
-    assert bank.engine.name == name
-    bank.close()
+    with closing(open_bank2(url)) as bank:
+        assert bank.engine.name == name
 
 
 def test_privilege_scripts_are_where_the_registry_says() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterator
+from contextlib import closing
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
@@ -248,10 +249,8 @@ def private_server() -> Iterator[PrivateServer]:
 
 def test_postgres_the_right_password_signs_in(private_server: PrivateServer) -> None:
     url = private_server.url(private_server.admin, private_server.admin_password)
-    bank2 = open_bank2(url)
-    with projection_unit_of_work(bank2) as uow:
+    with closing(open_bank2(url)) as bank2, projection_unit_of_work(bank2) as uow:
         assert uow.store.applied_offsets("telesales") == {}
-    bank2.close()
 
 
 def test_postgres_a_wrong_password(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from contextlib import closing
 from itertools import pairwise
 
 from hypothesis import HealthCheck, given, settings
@@ -127,32 +128,31 @@ def test_any_order_duplication_and_batching_ends_in_the_same_state(
     delivery: tuple[list[dict[str, object]], list[list[int]], list[int]],
 ) -> None:
     history, batches, replays = delivery
-    bank2 = open_bank2("sqlite:///:memory:")
-    projection = CustomerProjection(
-        projection_units(bank2),
-        decode_customer_record,
-        "property",
-        retry=RetryPolicy(attempts=1),
-    )
-    next_offset = {0: 0, 1: 0}
-    records_by_batch: list[list[StreamRecord]] = []
-    for batch in batches:
-        records = []
-        for index in batch:
-            event = history[index]
-            customer = str(event["customer_id"])
-            partition = PARTITION_OF[customer]
-            value = render(event, SHAPE_OF[customer])
-            records.append(
-                StreamRecord("customers", partition, next_offset[partition], None, value)
-            )
-            next_offset[partition] += 1
-        records_by_batch.append(records)
-    for number, records in enumerate(records_by_batch):
-        projection.handle(records)
-        if number in replays:  # redelivered after a rebalance: same offsets again
+    with closing(open_bank2("sqlite:///:memory:")) as bank2:
+        projection = CustomerProjection(
+            projection_units(bank2),
+            decode_customer_record,
+            "property",
+            retry=RetryPolicy(attempts=1),
+        )
+        next_offset = {0: 0, 1: 0}
+        records_by_batch: list[list[StreamRecord]] = []
+        for batch in batches:
+            records = []
+            for index in batch:
+                event = history[index]
+                customer = str(event["customer_id"])
+                partition = PARTITION_OF[customer]
+                value = render(event, SHAPE_OF[customer])
+                records.append(
+                    StreamRecord("customers", partition, next_offset[partition], None, value)
+                )
+                next_offset[partition] += 1
+            records_by_batch.append(records)
+        for number, records in enumerate(records_by_batch):
             projection.handle(records)
+            if number in replays:  # redelivered after a rebalance: same offsets again
+                projection.handle(records)
 
-    rows = query(bank2, "SELECT customer_id, name, phone, region FROM telesales_contacts")
-    assert {str(row[0]): tuple(row[1:]) for row in rows} == expected_state(history)
-    bank2.close()
+        rows = query(bank2, "SELECT customer_id, name, phone, region FROM telesales_contacts")
+        assert {str(row[0]): tuple(row[1:]) for row in rows} == expected_state(history)
