@@ -18,6 +18,7 @@ from adapters.customers.removal_log import SqlRemovalLog
 
 RETENTION_SETTING = "BANK2_REMOVAL_LOG_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 1826
+MAX_RETENTION_DAYS = 36_500  # a century: further back than any date the clock can subtract to
 
 
 def register(commands: Commands) -> None:
@@ -56,9 +57,9 @@ def retention_days(given: int | None) -> int:
         text = os.environ.get(RETENTION_SETTING, "").strip()
         if not text:
             return DEFAULT_RETENTION_DAYS
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # isdigit() alone takes "²", int() not
             raise CommandError(f"{RETENTION_SETTING} must be a whole number of days")
         given = int(text)
-    if given < 1:
-        raise CommandError("the retention must be at least one day")
+    if not 1 <= given <= MAX_RETENTION_DAYS:
+        raise CommandError(f"the retention must be 1 to {MAX_RETENTION_DAYS:,} days")
     return given

@@ -80,6 +80,9 @@ def read_list_line(
     return ListedPhone(phone.e164, listed_on)
 
 
+_EARLIEST_LISTING = date(1900, 1, 1)
+
+
 def parse_listing_date(text: str) -> date | None:
     """``2025-06-01`` or ``01/06/2025`` (day first, as Brazil writes it), a time after it
     ignored; None if it is not a real date."""
@@ -95,6 +98,9 @@ def parse_listing_date(text: str) -> date | None:
             return None
         day, month, year = brazilian.groups()
     try:
-        return date(int(year), int(month), int(day))
+        listed_on = date(int(year), int(month), int(day))
     except ValueError:
         return None
+    # No list is older than the telephone registry: year 1 would be a typo, and MySQL's DATE
+    # stops at 1000 (the load would fail instead of counting one bad line).
+    return listed_on if listed_on >= _EARLIEST_LISTING else None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -27,6 +28,7 @@ from domain.gateway.transactions import TransactionView
 SETTLE = timedelta(seconds=60)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_CURSOR_LENGTH = 200
+_GATEWAY_ID = re.compile(r"[0-9A-Za-z-]{0,64}")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -58,11 +60,15 @@ def decode(cursor: str) -> Position | None:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8")
         moment, separator, transaction_id = text.partition("|")
         changed_at = datetime.fromisoformat(moment)
-    except (ValueError, binascii.Error):
+        # Near year 1 or 9999 an offset carries the instant out of range: OverflowError.
+        in_utc = changed_at.astimezone(UTC) if changed_at.tzinfo is not None else None
+    except (ValueError, OverflowError, binascii.Error):
         return None
-    if not separator or changed_at.tzinfo is None:
+    # The id part is one the gateway made (a UUID, or empty): nothing else reaches the store,
+    # where a NUL or a control character would fail the read as if the database were down.
+    if not separator or in_utc is None or not _GATEWAY_ID.fullmatch(transaction_id):
         return None
-    return Position(changed_at.astimezone(UTC), transaction_id)
+    return Position(in_utc, transaction_id)
 
 
 def next_position(page: list[TransactionView], *, full: bool, now: datetime) -> Position:

@@ -9,6 +9,7 @@ framing). The script signs in with the account's id and secret, keeps them in th
 
 from __future__ import annotations
 
+from functools import cache
 from http import HTTPStatus
 from importlib import resources
 
@@ -39,7 +40,16 @@ def panel_response(asset: str | None) -> func.HttpResponse:
             "not found", status_code=int(HTTPStatus.NOT_FOUND), headers=_HEADERS
         )
     name, mimetype = found
-    body = resources.files(__name__).joinpath(name).read_bytes()
     return func.HttpResponse(
-        body, status_code=int(HTTPStatus.OK), headers=_HEADERS, mimetype=mimetype, charset="utf-8"
+        _asset_bytes(name),
+        status_code=int(HTTPStatus.OK),
+        headers=_HEADERS,
+        mimetype=mimetype,
+        charset="utf-8",
     )
+
+
+@cache
+def _asset_bytes(name: str) -> bytes:
+    """Read once per process: the files ship with the app and never change under it."""
+    return resources.files(__name__).joinpath(name).read_bytes()

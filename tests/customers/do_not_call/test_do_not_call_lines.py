@@ -77,7 +77,17 @@ ARABIC_INDIC_DATE = "".join(chr(0x0660 + int(c)) if c.isdigit() else c for c in 
 
 @pytest.mark.parametrize(
     "typed",
-    ["31/02/2024", "2024-13-01", "03/15/2024", "ontem", "2024-3-5", ARABIC_INDIC_DATE, "1" * 50],
+    [
+        "31/02/2024",
+        "2024-13-01",
+        "03/15/2024",
+        "ontem",
+        "2024-3-5",
+        ARABIC_INDIC_DATE,
+        "1" * 50,
+        "0001-01-01",
+        "01/01/0999",
+    ],
 )
 def test_a_date_field_without_a_real_date_is_a_bad_line(typed: str) -> None:
     assert parse_listing_date(typed) is None

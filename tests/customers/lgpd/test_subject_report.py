@@ -143,7 +143,7 @@ def test_the_removal_log_keeps_its_rows_for_the_retention_then_the_purge_deletes
         bank.close()
 
 
-@pytest.mark.parametrize("days", ["0", "-3", "five"])
+@pytest.mark.parametrize("days", ["0", "-3", "five", "\u00b2", "999999999"])
 def test_a_wrong_retention_fails_on_one_line(
     days: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

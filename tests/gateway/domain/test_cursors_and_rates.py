@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,6 +24,20 @@ def test_a_cursor_round_trips_and_anything_else_is_refused() -> None:
     assert cursors.decode(cursors.encode(position)) == position
     for bad in ("", "nonsense", "x" * 300, cursors.encode(position)[:-3]):
         assert cursors.decode(bad) is None
+
+
+def test_a_crafted_cursor_is_refused_not_a_failure() -> None:
+    def crafted(text: str) -> str:
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    for text in (
+        "0001-01-01T00:00:00+05:00|x",  # out of range once in UTC
+        "9999-12-31T23:59:59-05:00|x",
+        "2026-11-22T12:00:00+00:00|a\x00b",  # ids the gateway never makes
+        "2026-11-22T12:00:00+00:00|a\nb",
+        "2026-11-22T12:00:00+00:00|caf\u00e9",
+    ):
+        assert cursors.decode(crafted(text)) is None
 
 
 def test_a_full_page_reads_on_after_its_last_row() -> None:
