@@ -175,12 +175,19 @@ def run(config: RunConfig) -> dict[str, Any]:
         started = time.perf_counter()
         events = observed.kafka_batch(messages)
         clock.host += time.perf_counter() - started - (clock.convert - converted_before)
+        # The floor reads every batch too, before the function on every other one: whichever
+        # goes second finds the batch's bytes in the CPU caches, warmed by the first, and that
+        # alone moved the ratio from 1.21 (floor first) to 1.47 (function first).
+        floor_first = floor is not None and batches % 2 == 1
+        if floor_first:
+            floor.consume(events)
         statements_before = observed.statements()
         started = time.perf_counter()
         observed.function(events)
         clock.function += time.perf_counter() - started
         if floor is not None:
-            floor.consume(events)
+            if not floor_first:
+                floor.consume(events)
             floor_convert += clock.convert - converted_before
         batches += 1
         round_trips.append(observed.statements() - statements_before)
