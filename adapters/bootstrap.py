@@ -51,7 +51,7 @@ def build_customer_projection(settings: Settings, *, clock: Clock = utc_now) -> 
     _OPENED.append(bank2)
     return CustomerProjection(
         projection_units(bank2),
-        CustomerDecoder(settings.unavailable_value_placeholder),
+        CustomerDecoder(settings.unavailable_value_placeholder).decode,
         settings.consumer_group,
         retry=BANK2_RETRY,
         marker_retention=settings.removal_marker_retention,

@@ -30,7 +30,7 @@ from domain.payments.cards import Card
 from domain.payments.messages import PaymentRejectReason
 from domain.payments.money import money
 from domain.payments.transactions import Transaction, Unanswerable
-from service.stream.records import StreamRecord, Tombstone
+from service.stream.records import StreamRecord, Tombstone, as_text, larger_than
 
 logger = logging.getLogger(__name__)
 
@@ -71,11 +71,11 @@ def decode_transaction_record(record: StreamRecord) -> Transaction | Unanswerabl
     """Decode one transaction message; oversized, unreadable and unanswerable ones are refused."""
     if record.value is None:
         return Tombstone()
-    if len(record.value) > MAX_TRANSACTION_BYTES:
+    if larger_than(record.value, MAX_TRANSACTION_BYTES):
         return Unanswerable(PaymentRejectReason.OVERSIZED)
     try:
         message = json.loads(
-            record.value.decode("utf-8"),
+            as_text(record.value),
             parse_float=_json_decimal,
             parse_int=_json_int,
             parse_constant=_refuse_constant,

@@ -101,6 +101,8 @@ def _pointer(record: StreamRecord, reason: str) -> str:
     ).decode()
 
 
-def _text(raw: bytes | None) -> str | None:
-    # The trigger's string binding delivered these bytes as UTF-8 text: they decode as they came.
-    return raw.decode("utf-8", errors="replace") if raw is not None else None
+def _text(raw: bytes | str | None) -> str | None:
+    # The trigger's string binding delivered the message as text; bytes decode as they came.
+    if raw is None or isinstance(raw, str):
+        return raw
+    return raw.decode("utf-8", errors="replace")

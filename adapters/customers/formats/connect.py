@@ -28,30 +28,31 @@ UNKNOWN: Final = _Unknown()
 _SCHEMA = b'{"schema":'
 _PAYLOAD = b',"payload":'
 _PAYLOAD_ONLY = b'{"payload":'
+_SCHEMA_TEXT = _SCHEMA.decode()
+_PAYLOAD_ONLY_TEXT = _PAYLOAD_ONLY.decode()
 _MIN_SCHEMA_BYTES = 256  # smaller schemas cost little to parse again
 _MAX_SCHEMAS = 16  # a few topics and schema versions; the newest are kept
 
 
 class SchemaPrefixes:
-    """The wrappers' openings of the schemas seen lately, exact to the byte."""
+    """The wrappers' openings of the schemas seen lately, exact to the byte (or character: a
+    message delivered as text is matched against text openings)."""
 
     def __init__(self) -> None:
         # Replaced whole, never mutated: readers in other threads see one tuple or the other.
         self._prefixes: tuple[bytes, ...] = ()
+        self._text_prefixes: tuple[str, ...] = ()
 
-    def payload(self, value: bytes) -> object:
+    def payload(self, value: bytes | str) -> object:
         """The payload of a wrapped message whose schema is known, else ``UNKNOWN``."""
-        if not value.startswith(_SCHEMA):
-            return UNKNOWN
-        for prefix in self._prefixes:
-            if value.startswith(prefix):
-                try:
-                    return orjson.loads(_PAYLOAD_ONLY + value[len(prefix) :])["payload"]
-                except orjson.JSONDecodeError:
-                    return UNKNOWN
+        if type(value) is str:
+            if value.startswith(_SCHEMA_TEXT):
+                return _payload_after(value, self._text_prefixes, _PAYLOAD_ONLY_TEXT)
+        elif isinstance(value, bytes) and value.startswith(_SCHEMA):
+            return _payload_after(value, self._prefixes, _PAYLOAD_ONLY)
         return UNKNOWN
 
-    def learn(self, value: bytes, schema: object) -> None:
+    def learn(self, value: bytes | str, schema: object) -> None:
         """Remember the opening of ``value``, a message just parsed whole, if it is exact."""
         if not isinstance(schema, dict | list):
             return
@@ -64,5 +65,19 @@ class SchemaPrefixes:
         # Only the bytes the message really has: a producer that spaces or escapes its JSON
         # differently from orjson's compact output is simply never taken the short way.
         prefix = _SCHEMA + encoded + _PAYLOAD
-        if value.startswith(prefix) and prefix not in self._prefixes:
+        if isinstance(value, str):
+            text = prefix.decode()
+            if value.startswith(text) and text not in self._text_prefixes:
+                self._text_prefixes = (text, *self._text_prefixes)[:_MAX_SCHEMAS]
+        elif value.startswith(prefix) and prefix not in self._prefixes:
             self._prefixes = (prefix, *self._prefixes)[:_MAX_SCHEMAS]
+
+
+def _payload_after[T: (bytes, str)](value: T, prefixes: tuple[T, ...], payload_only: T) -> object:
+    for prefix in prefixes:
+        if value.startswith(prefix):
+            try:
+                return orjson.loads(payload_only + value[len(prefix) :])["payload"]
+            except orjson.JSONDecodeError:
+                return UNKNOWN
+    return UNKNOWN

@@ -139,3 +139,38 @@ def test_nesting_at_the_parsers_depth_limit_reads_as_the_whole_message_does(dept
 
 def test_invalid_utf8_in_the_payload_reads_as_the_whole_message_does() -> None:
     assert_read_alike(b'{"op":"c","source":{"ts_ms":1},"after":{"id":7,"name":"\xe3o"}}}')
+
+
+# The string binding delivers each message as text: the same shortcut, read in characters.
+TEXT_PREFIX = PREFIX.decode()
+
+
+def text_record(value: str) -> StreamRecord:
+    return StreamRecord("bank1.public.customers", 0, 42, KEY, value)
+
+
+def primed_with_text() -> SchemaPrefixes:
+    schemas = SchemaPrefixes()
+    decode_with_schemas(text_record(TEXT_PREFIX + orjson.dumps(PAYLOAD).decode() + "}"), schemas)
+    return schemas
+
+
+def test_a_schema_seen_once_in_text_is_skipped_afterwards() -> None:
+    schemas = primed_with_text()
+    value = TEXT_PREFIX + orjson.dumps(PAYLOAD | {"op": "u"}).decode() + "}"
+
+    assert schemas.payload(value) == PAYLOAD | {"op": "u"}
+    assert schemas.payload(value.encode()) is UNKNOWN  # learned as text, not as bytes
+    assert isinstance(decode_with_schemas(text_record(value), schemas), CustomerChange)
+
+
+@settings(max_examples=500)
+@given(_payloads, _after_payload, st.text(max_size=8))
+def test_any_text_after_the_schema_reads_as_the_whole_message_does(
+    payload: object, ending: bytes, extra: str
+) -> None:
+    tail = orjson.dumps(payload).decode() + ending.decode("utf-8", errors="replace") + extra
+    value = TEXT_PREFIX + tail
+    assert decode_with_schemas(text_record(value), primed_with_text()) == decode_with_schemas(
+        text_record(value), SchemaPrefixes()
+    )

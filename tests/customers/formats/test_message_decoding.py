@@ -63,6 +63,32 @@ def test_message_one_byte_over_one_mebibyte_is_rejected() -> None:
     assert decode_customer_record(record_of(value)) == Rejection(RejectReason.OVERSIZED)
 
 
+def text_padded_to(size: int, character: str) -> str:
+    """A valid event as text whose UTF-8 is ``size`` bytes, padded with ``character``."""
+    unpadded = len(orjson.dumps(CANONICAL | {"address": ""}))
+    width = len(character.encode())
+    padding = character * ((size - unpadded) // width) + "x" * ((size - unpadded) % width)
+    return orjson.dumps(CANONICAL | {"address": padding}).decode()
+
+
+@pytest.mark.parametrize("character", ["x", "\u00e3", "\u20ac", "\U0001f600"])
+def test_text_is_measured_in_utf8_bytes_not_characters(character: str) -> None:
+    # The string binding hands the message over as text: one to four bytes a character.
+    at_limit = text_padded_to(MAX_MESSAGE_BYTES, character)
+    over = text_padded_to(MAX_MESSAGE_BYTES + 1, character)
+
+    assert len(over.encode()) == MAX_MESSAGE_BYTES + 1
+    assert isinstance(decode_customer_record(record_of(at_limit)), CustomerChange)
+    assert decode_customer_record(record_of(over)) == Rejection(RejectReason.OVERSIZED)
+
+
+def test_text_with_a_lone_surrogate_is_measured_without_failing() -> None:
+    # No JSON parser hands one over, but a record built elsewhere could hold it.
+    value = text_padded_to(MAX_MESSAGE_BYTES - 2, "\u00e3")[:-2] + '\ud800"}'
+
+    assert decode_customer_record(record_of(value)) == Rejection(RejectReason.OVERSIZED)
+
+
 @pytest.mark.parametrize(
     "value",
     [
