@@ -75,7 +75,23 @@ class SqlProjectionStore:
             changes, _ = newer_than_stored(changes, stored)
             if not changes:
                 return WrittenContacts(set(), set())
-        rows = _json([_contact_row(change) for change in changes])
+        rows = _json(
+            [
+                # A contact's row, or a removal marker's; the version is its key, a str.
+                [
+                    c.customer_id,
+                    c.version,
+                    c.name,
+                    c.phone,
+                    c.region,
+                    0,
+                    _AS_NUMBER[c.region_from_state],
+                ]
+                if isinstance(c, Contact)
+                else [c.customer_id, c.version, None, None, None, 1, None]
+                for c in changes
+            ]
+        )
         now_param = self._engine.timestamp(now)
         if probe is not None:
             self._execute("write_contacts", rows_json=rows, now=now_param)
@@ -148,20 +164,6 @@ def _json(value: object) -> str:
 
 # region_from_state as every engine's JSON expansion reads it: 1, 0 or null.
 _AS_NUMBER = {True: 1, False: 0, None: None}
-
-
-def _contact_row(change: ContactChange) -> list[object]:
-    if isinstance(change, Contact):
-        return [
-            change.customer_id,
-            change.version.key,
-            change.name,
-            change.phone,
-            change.region,
-            0,
-            _AS_NUMBER[change.region_from_state],
-        ]
-    return [change.customer_id, change.version.key, None, None, None, 1, None]
 
 
 def _held(row: Sequence[object]) -> HeldContact:

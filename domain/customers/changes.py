@@ -158,7 +158,8 @@ def project(
     ``parse_phone`` is the phone rule; the benchmark's naive baseline passes the library's own
     parser, without the cache and fast path, to measure what they save.
     """
-    if change.removes_contact:
+    # The checks of removes_contact, _no_state and _state_region, inline: this runs per event.
+    if change.deleted or not change.active or change.telemarketing_opt_out:
         return Removal(change.customer_id, change.version, change.removal_reason)
     raw_name, raw_phone, state = change.name, change.phone, change.state
     if raw_name is UNCHANGED or raw_phone is UNCHANGED or state is UNCHANGED:
@@ -170,8 +171,11 @@ def project(
     if phone is None:
         return _rejected(change, RejectReason.INVALID_PHONE)
     # The state decides when the producer sent one; otherwise the phone's area code does.
-    from_state = not _no_state(state)
-    region = _state_region(state) if from_state else region_of_area_code(phone.area_code)
+    if state is None or (isinstance(state, str) and not state.strip()):
+        from_state, region = False, region_of_area_code(phone.area_code)
+    else:
+        from_state = True
+        region = region_of_state(state) if isinstance(state, str) else None
     if region is None:
         return _rejected(change, RejectReason.INVALID_STATE)
     return Contact(change.customer_id, change.version, name, phone.e164, region, from_state)

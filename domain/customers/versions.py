@@ -50,7 +50,12 @@ class Version(str):
                 msg = f"a version has 1 to {_PARTS} parts, got {count}"
                 raise ValueError(msg)
             parts += _PADDING[count]  # so that (5,) and (5, 0) are one version
-        if min(parts) < 0 or max(parts) > MAX_VERSION_PART:
+        first, second, third = parts  # compared one by one: cheaper than min() and max()
+        if not (
+            0 <= first <= MAX_VERSION_PART
+            and 0 <= second <= MAX_VERSION_PART
+            and 0 <= third <= MAX_VERSION_PART
+        ):
             msg = "version parts must be non-negative and fit in 80 bits"
             raise ValueError(msg)
         # One %-format per scheme: formatting the IntEnum itself costs more than the rest of

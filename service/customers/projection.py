@@ -20,7 +20,6 @@ from domain.customers.batches import reduce_batch
 from domain.customers.changes import (
     Contact,
     ContactChange,
-    ContactUpdate,
     CustomerChange,
     ProjectedChange,
     Rejection,
@@ -80,15 +79,16 @@ class CustomerProjection:
         Each record is read once, in order, and only its place and outcome are kept: given an
         iterator, the batch's message bytes are released as they are decoded.
         """
-        projected = [_Projected(r.topic, r.partition, r.offset, self._project(r)) for r in records]
+        decode = self._decode
+        projected = []
+        for record in records:  # inline, not a method per record: this loop runs per event
+            decoded = decode(record)
+            outcome = project(decoded) if isinstance(decoded, CustomerChange) else decoded
+            projected.append(_Projected(record.topic, record.partition, record.offset, outcome))
         started = time.perf_counter()
         summary = self._retry.run(lambda: self._write(projected))
         summary.write_seconds = time.perf_counter() - started
         return summary
-
-    def _project(self, record: StreamRecord) -> ProjectedChange | Rejection | Tombstone:
-        decoded = self._decode(record)
-        return project(decoded) if isinstance(decoded, CustomerChange) else decoded
 
     def _write(self, projected: Sequence[_Projected]) -> BatchSummary:
         summary = BatchSummary(events=len(projected))
@@ -162,16 +162,18 @@ def _sorted_outcomes(
     updates: dict[int, _Projected] = {}
     for item in fresh:
         outcome = item.outcome
-        if isinstance(outcome, Tombstone):
+        kind = type(outcome)
+        if kind is Contact or kind is Removal:  # most of them: one test each
+            changes.append(outcome)  # type: ignore[arg-type]  # narrowed by the test above
+        elif kind is Tombstone:
             summary.skipped += 1
         elif isinstance(outcome, Rejection):
             _reject(summary, rejects, item, outcome.reason, outcome.about)
             if outcome.withdraws is not None:
                 changes.append(outcome.withdraws)
         else:
-            changes.append(outcome)
-            if isinstance(outcome, ContactUpdate):
-                updates[id(outcome)] = item
+            changes.append(outcome)  # type: ignore[arg-type]  # a ContactUpdate
+            updates[id(outcome)] = item
     return changes, rejects, updates
 
 
@@ -209,10 +211,9 @@ def _write_contacts(
 ) -> None:
     """Write the contacts and removal markers, count them, and log the removals written."""
     written = store.write_contacts(to_write, now)
-    _count_writes(summary, to_write, written.customer_ids, written.suppressed)
-    removals = _removals(fresh, to_write, written.customer_ids, written.suppressed)
-    if removals:
-        store.log_removals(removals, now)
+    logged = _count_writes(summary, to_write, written.customer_ids, written.suppressed)
+    if logged:
+        store.log_removals(_removals(fresh, logged), now)
 
 
 def _count_writes(
@@ -220,58 +221,52 @@ def _count_writes(
     newest: Sequence[ContactChange],
     written: set[str],
     suppressed: set[str],
-) -> None:
-    """Count what the store wrote; the changes it did not write were stale (not newer)."""
+) -> dict[tuple[str, str], RemovalReason]:
+    """Count what the store wrote (the changes it did not write were stale: not newer), and
+    say which of them the removal log records: each removal, and each contact a do-not-call
+    list keeps from telesales, by customer and version."""
+    logged: dict[tuple[str, str], RemovalReason] = {}
     for change in newest:
-        if change.customer_id not in written:
+        customer_id = change.customer_id
+        if customer_id not in written:
             summary.stale += 1
         elif isinstance(change, Contact):
-            if change.customer_id in suppressed:
+            if customer_id in suppressed:
                 summary.suppressed += 1
+                logged[customer_id, change.version] = RemovalReason.DO_NOT_CALL
             else:
                 summary.upserted += 1
-        elif change.withdrawn:
-            summary.withdrawn += 1
         else:
-            summary.removed += 1
+            if change.withdrawn:
+                summary.withdrawn += 1
+            else:
+                summary.removed += 1
+            logged[customer_id, change.version] = change.reason
+    return logged
 
 
 def _removals(
-    fresh: Sequence[_Projected],
-    newest: Sequence[ContactChange],
-    written: set[str],
-    suppressed: set[str],
+    fresh: Sequence[_Projected], logged: dict[tuple[str, str], RemovalReason]
 ) -> list[RemovalEntry]:
-    """The removal log's entries for what this batch wrote: each removal, and each contact a
-    do-not-call list keeps from telesales, with the message it came from."""
-    logged: dict[tuple[str, str], RemovalReason] = {}
-    for change in newest:
-        if change.customer_id not in written:
-            continue
-        if isinstance(change, Removal):
-            logged[change.customer_id, change.version.key] = change.reason
-        elif change.customer_id in suppressed:
-            logged[change.customer_id, change.version.key] = RemovalReason.DO_NOT_CALL
-    if not logged:
-        return []
+    """The removal log's entries for what this batch wrote, with the message each came from:
+    the last of its duplicates."""
     customers = {customer_id for customer_id, _ in logged}
     entries: dict[tuple[str, str], RemovalEntry] = {}
-    for item in fresh:  # the message each written change came from; the last of duplicates
-        source = _change_of(item.outcome)
+    for item in fresh:
+        outcome = item.outcome
+        source: ProjectedChange | None
+        if isinstance(outcome, Rejection):
+            source = outcome.withdraws
+        elif isinstance(outcome, Tombstone):
+            continue
+        else:
+            source = outcome
         if source is None or source.customer_id not in customers:
             continue
-        key = (source.customer_id, source.version.key)
+        key = (source.customer_id, source.version)
         reason = logged.get(key)
         if reason is not None:
             entries[key] = RemovalEntry(
                 key[0], reason, key[1], item.topic, item.partition, item.offset
             )
     return list(entries.values())
-
-
-def _change_of(outcome: ProjectedChange | Rejection | Tombstone) -> ProjectedChange | None:
-    if isinstance(outcome, Rejection):
-        return outcome.withdraws
-    if isinstance(outcome, Tombstone):
-        return None
-    return outcome

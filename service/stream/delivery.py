@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from service.stream.records import Partition, Positioned
 
@@ -33,42 +33,54 @@ def sort_by_offsets(
 ) -> Delivery[PositionedT]:
     """Drop records at or below their partition's stored offset, and repeats within the batch.
 
-    One pass, with plain tuples and lists as keys and spans: this runs for every record, and a
-    ``Partition`` or a new span tuple per record costs more than the rest of the loop.
+    One pass, with one plain list of state per partition: this runs for every record, and a
+    ``Partition``, a tuple or a dictionary lookup per record costs more than the rest of the
+    loop. A partition's offsets normally arrive in increasing order, so a record newer than
+    every fresh one before it cannot be a repeat; the offsets seen are only collected, and
+    then kept, once a partition's offsets go back.
     """
     last_applied = {(p.topic, p.partition): offset for p, offset in applied.items()}
-    spans: dict[tuple[str, int], list[int]] = {}
-    newest_fresh: dict[tuple[str, int], int] = {}
-    seen: set[tuple[str, int, int]] = set()
+    # Per partition: [first offset, last offset, last applied, newest fresh, offsets seen].
+    streams: dict[tuple[str, int], list[Any]] = {}
     replayed: set[tuple[str, int, int]] = set()
     fresh: list[PositionedT] = []
     for item in items:
         stream, offset = (item.topic, item.partition), item.offset
-        span = spans.get(stream)
-        if span is None:
-            spans[stream] = [offset, offset]
-        elif offset > span[1]:
-            span[1] = offset
-        elif offset < span[0]:
-            span[0] = offset
-        position = (*stream, offset)
-        if offset <= last_applied.get(stream, -1):
-            replayed.add(position)
+        state = streams.get(stream)
+        if state is None:
+            state = streams[stream] = [offset, offset, last_applied.get(stream, -1), -1, None]
+        elif offset > state[1]:
+            state[1] = offset
+        elif offset < state[0]:
+            state[0] = offset
+        if offset <= state[2]:
+            replayed.add((*stream, offset))
             continue
-        if position in seen:
-            continue
-        seen.add(position)
+        if offset > state[3]:
+            state[3] = offset
+            if state[4] is not None:
+                state[4].add(offset)
+        else:
+            seen = state[4]
+            if seen is None:  # the first step back: the fresh offsets of this partition so far
+                seen = state[4] = {f.offset for f in fresh if (f.topic, f.partition) == stream}
+            if offset in seen:
+                continue
+            seen.add(offset)
         fresh.append(item)
-        if offset > newest_fresh.get(stream, -1):
-            newest_fresh[stream] = offset
-    replayed_spans: dict[Partition, tuple[int, int]] = {}
-    for topic, partition, offset in replayed:
-        first, last = replayed_spans.get(Partition(topic, partition), (offset, offset))
-        replayed_spans[Partition(topic, partition)] = (min(first, offset), max(last, offset))
     return Delivery(
         fresh,
-        {Partition(*stream): (first, last) for stream, (first, last) in spans.items()},
-        {Partition(*stream): last for stream, last in newest_fresh.items()},
+        {Partition(*stream): (state[0], state[1]) for stream, state in streams.items()},
+        {Partition(*stream): state[3] for stream, state in streams.items() if state[3] >= 0},
         replayed,
-        replayed_spans,
+        _spans(replayed),
     )
+
+
+def _spans(positions: set[tuple[str, int, int]]) -> dict[Partition, tuple[int, int]]:
+    """The first and last offset of these positions, per partition."""
+    spans: dict[Partition, tuple[int, int]] = {}
+    for topic, partition, offset in positions:
+        first, last = spans.get(Partition(topic, partition), (offset, offset))
+        spans[Partition(topic, partition)] = (min(first, offset), max(last, offset))
+    return spans
