@@ -175,19 +175,9 @@ def run(config: RunConfig) -> dict[str, Any]:
         started = time.perf_counter()
         events = observed.kafka_batch(messages)
         clock.host += time.perf_counter() - started - (clock.convert - converted_before)
-        # The floor reads every batch too, before the function on every other one: whichever
-        # goes second finds the batch's bytes in the CPU caches, warmed by the first, and that
-        # alone moved the ratio from 1.21 (floor first) to 1.47 (function first).
-        floor_first = floor is not None and batches % 2 == 1
-        if floor_first:
-            floor.consume(events)
         statements_before = observed.statements()
-        started = time.perf_counter()
-        observed.function(events)
-        clock.function += time.perf_counter() - started
+        _read(observed, floor, events, clock, floor_first=batches % 2 == 1)
         if floor is not None:
-            if not floor_first:
-                floor.consume(events)
             floor_convert += clock.convert - converted_before
         batches += 1
         round_trips.append(observed.statements() - statements_before)
@@ -215,6 +205,24 @@ def run(config: RunConfig) -> dict[str, Any]:
         result["contacts"] = len(ours[0])
     result["peak_rss_mb"] = _peak_rss_mb()
     return result
+
+
+def _read(
+    observed: _Observed, floor: Any, events: Any, clock: _Clock, *, floor_first: bool
+) -> None:
+    """The function reads the batch, timed, and so does the floor if there is one.
+
+    The floor goes first every other batch: whichever reads a batch second finds its bytes in
+    the CPU caches, warmed by the first, and that alone moved the ratio from 1.21 (the floor
+    first every time) to 1.47 (the function first every time) on 50,000 events.
+    """
+    if floor is not None and floor_first:
+        floor.consume(events)
+    started = time.perf_counter()
+    observed.function(events)
+    clock.function += time.perf_counter() - started
+    if floor is not None and not floor_first:
+        floor.consume(events)
 
 
 def _floor(config: RunConfig) -> Any:

@@ -58,14 +58,8 @@ def stream_records_at(
         elif with_values:
             record = _stream_record(event, timestamp=True)
         else:
-            key = event.key
             record = StreamRecord(
-                topic,
-                partition,
-                offset,
-                key.encode() if key is not None else None,
-                None,
-                _timestamp(event.timestamp),
+                topic, partition, offset, event.key, None, _event_timestamp(event)
             )
         found.append(record)
     return found
@@ -103,14 +97,8 @@ def _stream_record(event: func.KafkaEvent, *, timestamp: bool = False) -> Stream
         value = body
     if type(topic) is not str or type(partition) is not int or type(offset) is not int:
         topic, partition, offset = _checked_coordinates(topic, partition, offset)
-    key = event.key
     return StreamRecord(
-        topic,
-        partition,
-        offset,
-        None if key is None else key.encode(),
-        value,
-        _timestamp(event.timestamp) if timestamp else None,
+        topic, partition, offset, event.key, value, _event_timestamp(event) if timestamp else None
     )
 
 
@@ -131,10 +119,7 @@ def _message_value(value: object) -> str | None:
 
 
 def _event_timestamp(event: func.KafkaEvent) -> datetime | None:
-    return _timestamp(event.timestamp)
-
-
-def _timestamp(raw: str | None) -> datetime | None:
+    raw = event.timestamp
     if not raw:
         return None
     try:

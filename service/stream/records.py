@@ -34,15 +34,15 @@ class Positioned(Protocol):
 class StreamRecord:
     """One delivered message; ``value`` is None for a tombstone (a key deleted by compaction).
 
-    ``value`` is the message as the binding delivered it: text from a ``string`` binding (the
-    host's envelope already holds it as text, and encoding it again only to parse it cost more
+    ``key`` and ``value`` are as the binding delivered them: text from a ``string`` binding
+    (the host already holds them as text, and encoding them again only to parse them cost more
     than a microsecond per message), bytes from a ``binary`` one. Decoders take either.
     """
 
     topic: str
     partition: int
     offset: int
-    key: bytes | None
+    key: bytes | str | None
     value: bytes | str | None
     timestamp: datetime | None = None
 

@@ -116,7 +116,9 @@ def _upsert(
     )
 
 
-def _deletion(before: object, key: bytes | None, version: Version) -> CustomerChange | Rejection:
+def _deletion(
+    before: object, key: bytes | str | None, version: Version
+) -> CustomerChange | Rejection:
     # PostgreSQL with REPLICA IDENTITY DEFAULT or NOTHING may send no usable ``before`` image;
     # the record key still names the row.
     if isinstance(before, dict) and before.get("id") is not None:

@@ -47,7 +47,7 @@ def canonical_customer_id(raw: object) -> str | None:
     return text
 
 
-def customer_id_from_key(key: bytes | None, column: str = "id") -> str | None:
+def customer_id_from_key(key: bytes | str | None, column: str = "id") -> str | None:
     """The customer id in a JSON record key: ``{"id": 42}``, or the same with a Connect schema."""
     if key is None:
         return None

@@ -253,7 +253,15 @@ def test_delete_without_before_image_takes_the_id_from_the_key(before: Any, key:
     assert (change.customer_id, change.deleted) == ("42", True)
 
 
-@pytest.mark.parametrize("key", [None, b"not json", {"other": 42}, [42], {"id": True}])
+def test_a_key_delivered_as_bytes_names_the_row_too() -> None:
+    # A "binary" binding hands the key over as bytes; the "string" one as text (above).
+    change = decode_customer_record(record_of(envelope("d", before=None), key=b'{"id": 42}'))
+
+    assert isinstance(change, CustomerChange)
+    assert (change.customer_id, change.deleted) == ("42", True)
+
+
+@pytest.mark.parametrize("key", [None, b"not json", "not json", {"other": 42}, [42], {"id": True}])
 def test_delete_without_any_usable_id_is_rejected(key: Any) -> None:
     record = record_of(envelope("d", before=None), key=key)
 
