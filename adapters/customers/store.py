@@ -98,9 +98,14 @@ class SqlProjectionStore:
             return self._with_suppressed({change.customer_id for change in changes}, changes)
         returned = self._query("write_contacts", rows_json=rows, now=now_param)
         if self._sql.suppressed_among is None:  # each row returned says whether it is listed
-            return WrittenContacts(
-                {str(row[0]) for row in returned}, {str(row[0]) for row in returned if row[1]}
-            )
+            # customer_id is a text column: every driver hands it back as str.
+            written: set[str] = set()
+            suppressed: set[str] = set()
+            for customer_id, listed in returned:
+                written.add(customer_id)
+                if listed:
+                    suppressed.add(customer_id)
+            return WrittenContacts(written, suppressed)
         return self._with_suppressed({str(customer_id) for (customer_id,) in returned}, changes)
 
     def _with_suppressed(

@@ -16,7 +16,6 @@ import orjson
 from adapters.customers.formats import canonical, debezium, legacy
 from adapters.customers.formats.connect import UNKNOWN as _UNKNOWN
 from adapters.customers.formats.connect import SchemaPrefixes
-from adapters.customers.formats.fields import is_connect_wrapper
 from adapters.settings import DEFAULT_UNAVAILABLE_PLACEHOLDER
 from domain.customers.changes import CustomerChange, Rejection
 from domain.customers.reasons import RejectReason
@@ -82,7 +81,8 @@ def decode_with_schemas(  # noqa: C901, PLR0911 - every message's path, in one P
             message = orjson.loads(value)
         except orjson.JSONDecodeError:
             return Rejection(RejectReason.MALFORMED_JSON)
-        wrapped = is_connect_wrapper(message)
+        # is_connect_wrapper, inline
+        wrapped = type(message) is dict and "schema" in message and "payload" in message
         if wrapped:
             schemas.learn(value, message["schema"])
             payload = message["payload"]

@@ -238,18 +238,21 @@ def decode(message: Mapping[str, object], record: StreamRecord) -> CustomerChang
     # Checked once every field is valid: a bad field elsewhere decides the reason first.
     if event.version is None and event.updated_at is None:
         return Rejection(RejectReason.INVALID_VERSION)
+    version = Version(
+        VersionScheme.PRODUCER_COUNTER,
+        (event.version or 0, int(event.updated_at or 0), record.offset),
+    )
+    # By position (customer, version, deleted, active, opted out, name, phone, state): a
+    # dataclass called with keywords costs twice as much, and this runs per event.
     return CustomerChange(
         str(event.customer_id),
-        Version(
-            VersionScheme.PRODUCER_COUNTER,
-            (event.version or 0, int(event.updated_at or 0), record.offset),
-        ),
-        deleted=event.deleted,
-        active=event.status == "A",
-        telemarketing_opt_out=event.telemarketing_opt_out,
-        name=event.name,
-        phone=event.phone,
-        state=event.state,
+        version,
+        event.deleted,
+        event.status == "A",
+        event.telemarketing_opt_out,
+        event.name,
+        event.phone,
+        event.state,
     )
 
 
