@@ -1,40 +1,63 @@
 """Where the time goes as Bank 2 grows: the function on SQLite, window by window.
 
     python -m bench.growth --events 200000            # windows of 40 batches of 500
+    python -m bench.growth --events 200000 --pages 10 # and which B-trees the commits dirty
     python -m bench.growth --events 200000 --code <a checkout of another commit>
 
 Runs ``function_app``'s own function (as ``bench.run`` does) over the first ``--events`` of a
 generated stream and prints, for each window: wall and CPU µs per event, the Bank 2 write's
 share (the service's own measure of its transaction), the bytes the process wrote per event
-(``wchar``: WAL frames and checkpoints) and the size of the file and its WAL. The host's
-envelopes are built outside the timed part. ``--code`` runs the same loop on another checkout
-(its own modules, this interpreter), to compare two commits window by window.
+(``wchar``: WAL frames and checkpoints), its read and write calls per event (``syscr``: pages
+SQLite's cache did not hold and checkpoints' reads; ``syscw``: two per WAL frame, one per page
+checkpointed) and the size of the file and its WAL. The host's envelopes are built outside the
+timed part. ``--pages N`` also prints, for the first N batches into the empty Bank 2 and for N
+more batches after the last window (untimed, after a checkpoint), the WAL frames per event that
+each table and index took, with its pages and depth at the end (``bench/wal_pages.py``).
+``--code`` runs the same loop on another checkout (its own modules, this interpreter), to
+compare two commits window by window.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench import spool
+
+if TYPE_CHECKING:
+    from bench.wal_pages import BTree, WalFrames, WalGeneration
 
 _WINDOW_BATCHES = 40
 _BATCH = 500
 
 
-def _bytes_written() -> int:
-    with Path("/proc/self/io").open() as io:
-        for line in io:
-            if line.startswith("wchar:"):
-                return int(line.split()[1])
-    return 0
+@dataclass(frozen=True, slots=True)
+class _Io:
+    """This process's I/O so far (``/proc/self/io``)."""
+
+    written: int  # bytes handed to write calls
+    reads: int  # read calls
+    writes: int  # write calls
+
+    @classmethod
+    def now(cls) -> _Io:
+        fields: dict[str, int] = {}
+        with Path("/proc/self/io").open() as io:
+            for line in io:
+                name, _, value = line.partition(":")
+                fields[name] = int(value)
+        return cls(fields["wchar"], fields["syscr"], fields["syscw"])
 
 
 def _size_mb(path: Path) -> float:
@@ -42,7 +65,7 @@ def _size_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in files if f.exists()) / 1e6
 
 
-def _measure(spool_path: Path, events: int, folder: Path) -> None:
+def _measure(spool_path: Path, events: int, folder: Path, window_batches: int, pages: int) -> None:
     """The loop itself, in this process, on the modules it imports (cwd first on sys.path)."""
     database = folder / "growth.db"
     os.environ.update(
@@ -66,27 +89,88 @@ def _measure(spool_path: Path, events: int, folder: Path) -> None:
         return summary
 
     vars(projection)["handle"] = observed
-    print("  events   wall us/ev  cpu us/ev  write us/ev  written B/ev  file+WAL MB", flush=True)
+    print(
+        "  events   wall us/ev  cpu us/ev  write us/ev  written B/ev  reads/ev  writes/ev"
+        "  file+WAL MB",
+        flush=True,
+    )
     wall = cpu = 0.0
-    written, written_at, done = 0.0, _bytes_written(), 0
-    for batches, messages in enumerate(spool.batches(spool_path, events, _BATCH), 1):
+    written, io, done = 0.0, _Io.now(), 0
+    # Imported from the checkout that runs: with --code, one that predates it has no --pages.
+    from bench import wal_pages as probe  # noqa: PLC0415
+
+    first: WalFrames | None = None
+    schema_created: WalGeneration | None = None
+    batches = spool.batches(spool_path, events + pages * _BATCH, _BATCH)
+    for number, messages in enumerate(itertools.islice(batches, events // _BATCH), 1):
         delivered = kafka_batch(messages)
         started, cpu_started = time.perf_counter(), time.process_time()
         function(delivered)
         wall += time.perf_counter() - started
         cpu += time.process_time() - cpu_started
         done += len(messages)
-        if batches % _WINDOW_BATCHES == 0:
-            window = _WINDOW_BATCHES * _BATCH
-            now_written = _bytes_written()
+        # Untimed, between two batches: the first batch also created the schema, so the
+        # first column counts the N batches after it.
+        if pages and number == 1:
+            schema_created = probe.wal_generation(probe.wal_of(database))
+        if pages and number == pages + 1:
+            first, _ = probe.frames_by_tree(database, schema_created)
+        if number % window_batches == 0:
+            window = window_batches * _BATCH
+            now = _Io.now()
             print(
                 f"{done:>8} {wall / window * 1e6:>12.1f} {cpu / window * 1e6:>10.1f} "
                 f"{(write[0] - written) / window * 1e6:>12.1f} "
-                f"{(now_written - written_at) / window:>13.0f} {_size_mb(database):>12.1f}",
+                f"{(now.written - io.written) / window:>13.0f} "
+                f"{(now.reads - io.reads) / window:>9.2f} "
+                f"{(now.writes - io.writes) / window:>10.2f} {_size_mb(database):>12.1f}",
                 flush=True,
             )
             wall = cpu = 0.0
-            written, written_at = write[0], now_written
+            written, io = write[0], now
+    if pages:
+        _checkpoint(database)
+        for messages in batches:  # the N batches after --events: untimed
+            function(kafka_batch(messages))
+        last, trees = probe.frames_by_tree(database)
+        _print_pages(first, last, trees, pages, done)
+
+
+def _checkpoint(database: Path) -> None:
+    """Copy the WAL into the database file and empty it, so that it holds only what follows."""
+    connection = sqlite3.connect(database)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+
+
+def _print_pages(
+    first: WalFrames | None, last: WalFrames, trees: dict[str, BTree], pages: int, done: int
+) -> None:
+    events = pages * _BATCH
+    print(
+        f"\nWAL frames per event by table and index: {pages} batches into a new Bank 2 (after "
+        f"the first, which created it), and {pages} batches after event {done:,}; pages and "
+        "depth at the end",
+        flush=True,
+    )
+    if first is not None and first.partial:
+        print("  (a checkpoint ran during the first batches: their column is partial)")
+    print(f"  {'b-tree':<46} {'pages':>7} {'depth':>5} {'first':>7} {'last':>7}")
+    earlier = first.by_tree if first else Counter[str]()
+    names = sorted(
+        set(last.by_tree) | set(earlier), key=lambda name: (last.by_tree[name], earlier[name])
+    )
+    for name in reversed(names):
+        if not last.by_tree[name] and not earlier[name]:
+            continue  # a table this stream never writes
+        tree = trees.get(name)
+        before = f"{earlier[name] / events:>7.3f}" if first else f"{'-':>7}"
+        size = f"{tree.pages:>7} {tree.depth:>5}" if tree else f"{'-':>7} {'-':>5}"
+        print(f"  {name:<46} {size} {before} {last.by_tree[name] / events:>7.3f}")
+    total_first = f"{first.total / events:>7.3f}" if first else f"{'-':>7}"
+    print(f"  {'total':<46} {'':>7} {'':>5} {total_first} {last.total / events:>7.3f}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,21 +180,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--spool", type=Path, help="an existing spool (default: generate one)")
     parser.add_argument("--code", type=Path, help="run the loop on this checkout instead")
+    parser.add_argument(
+        "--window-batches", type=int, default=_WINDOW_BATCHES, help="batches of 500 per line"
+    )
+    parser.add_argument(
+        "--pages", type=int, default=0, help="also name the B-trees of N batches' WAL frames"
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.events < _BATCH or args.events % _BATCH:
+        parser.error(f"--events must be a whole number of batches of {_BATCH}")
+    if args.window_batches < 1 or args.pages < 0:
+        parser.error("--window-batches must be at least 1 and --pages at least 0")
+    if args.pages and args.code and not (args.code / "bench" / "wal_pages.py").exists():
+        parser.error("--pages needs bench/wal_pages.py, which the --code checkout predates")
     with tempfile.TemporaryDirectory(prefix="growth-") as temporary:
         folder = Path(temporary)
         if args.measure:
-            _measure(args.spool, args.events, folder)
+            _measure(args.spool, args.events, folder, args.window_batches, args.pages)
             return 0
         spool_path = args.spool
         if spool_path is None:
             spool_path = folder / "customers.spool"
-            spool.write(spool_path, spool.Workload(args.customers, 4, args.seed), args.events)
+            extra = args.pages * _BATCH  # the batches measured after --events
+            workload = spool.Workload(args.customers, 4, args.seed)
+            spool.write(spool_path, workload, args.events + extra)
         # In a process of its own, whose cwd decides which code runs.
         code = args.code or Path(__file__).resolve().parent.parent
         this = Path(__file__).resolve()
         command = [sys.executable, str(this), "--measure", "--events", str(args.events)]
+        command += ["--window-batches", str(args.window_batches), "--pages", str(args.pages)]
         command += ["--spool", str(spool_path.resolve())]
         environment = os.environ | {"PYTHONPATH": str(code)}
         return subprocess.run(command, cwd=code, env=environment, check=False).returncode  # noqa: S603
