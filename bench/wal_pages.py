@@ -53,21 +53,25 @@ class WalFrames:
 
 
 def wal_generation(wal: Path) -> WalGeneration:
-    """The frames of the WAL's current generation; frames left from an earlier one (their
-    salts differ from the header's) are not counted."""
+    """The committed frames of the WAL's current generation; frames left from an earlier one
+    (their salts differ from the header's) and those of a transaction not committed (spilled
+    from SQLite's cache, or rolled back) are not counted."""
     data = wal.read_bytes() if wal.exists() else b""
     if len(data) < _WAL_HEADER.size + 8:
         return WalGeneration(0, ())
     _, _, page_size, sequence, salt1, salt2 = _WAL_HEADER.unpack_from(data)
     pages = []
+    committed = 0  # frames up to the last commit's: a transaction's frames count once it commits
     offset = _WAL_HEADER.size + 8  # the header's two checksums
     while offset + _FRAME_HEADER_SIZE + page_size <= len(data):
-        page, _, frame_salt1, frame_salt2 = _FRAME_HEADER.unpack_from(data, offset)
+        page, size_after_commit, frame_salt1, frame_salt2 = _FRAME_HEADER.unpack_from(data, offset)
         if (frame_salt1, frame_salt2) != (salt1, salt2):
             break
         pages.append(page)
+        if size_after_commit:  # only a transaction's last frame carries the database's size
+            committed = len(pages)
         offset += _FRAME_HEADER_SIZE + page_size
-    return WalGeneration(sequence, tuple(pages))
+    return WalGeneration(sequence, tuple(pages[:committed]))
 
 
 def b_trees(database: Path) -> tuple[dict[int, str], dict[str, BTree]]:

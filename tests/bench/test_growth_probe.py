@@ -118,3 +118,23 @@ def test_pages_on_a_checkout_that_predates_them_is_refused_up_front(tmp_path: Pa
 
     assert completed.returncode == 2
     assert "the --code checkout predates" in completed.stderr
+
+
+def test_frames_of_a_transaction_not_committed_are_not_counted(
+    database: sqlite3.Connection, tmp_path: Path
+) -> None:
+    path = tmp_path / "bank2.db"
+    _insert(database, range(10))
+    committed = wal_generation(wal_of(path))
+    database.execute("PRAGMA cache_size = 2")  # pages: a large transaction spills to the WAL
+    database.execute("BEGIN")
+    database.executemany(
+        "INSERT INTO contacts VALUES (?, ?)", ((f"{i:08d}", "x" * 200) for i in range(10, 500))
+    )
+    spilled = wal_of(path).stat().st_size
+
+    during = wal_generation(wal_of(path))
+    database.execute("ROLLBACK")
+
+    assert spilled > 32 + len(committed.pages) * (24 + 1024)  # frames reached the file
+    assert during == committed
