@@ -204,6 +204,7 @@ def _run(plan: Plan, folder: Path) -> dict[str, Any]:
     if "sqlite" in plan.engines and plan.event_counts:
         event_sweep = [runner.plain("sqlite", n, plan.batch_size) for n in plan.event_counts]
         report.describe_sweep("[sqlite] event-count sweep", event_sweep)
+        report.describe_change(event_sweep)
     pairs: list[dict[str, Any]] = []
     if "sqlite" in plan.engines and plan.baseline and plan.baseline_pairs:
         try:

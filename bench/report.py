@@ -90,6 +90,27 @@ def describe_sweep(title: str, rows: Sequence[Mapping[str, Any]]) -> None:
         )
 
 
+def sweep_change(rows: Sequence[Mapping[str, Any]]) -> float | None:
+    """How the largest count's events/s compares with the smallest's (-0.2: 20 % fewer)."""
+    if len(rows) < 2:
+        return None
+    smallest = min(rows, key=lambda row: row["events"])
+    largest = max(rows, key=lambda row: row["events"])
+    rates: tuple[int, int] = (smallest["events_per_s"], largest["events_per_s"])
+    return round(rates[1] / rates[0] - 1, 3)
+
+
+def describe_change(rows: Sequence[Mapping[str, Any]]) -> None:
+    change = sweep_change(rows)
+    if change is None:
+        return
+    counts = sorted(row["events"] for row in rows)
+    say(
+        f"  {counts[-1]:,} events against {counts[0]:,}: {change:+.0%} events/s "
+        "(docs/performance.md: where the difference goes)"
+    )
+
+
 def describe_pairs(commit: str, events: int, pairs: Sequence[Mapping[str, Any]]) -> None:
     say(f"\n[sqlite] side by side with the code at {commit[:12]}, {events:,} events, by turns")
     for number, pair in enumerate(pairs, 1):
@@ -167,6 +188,7 @@ def json_line(  # noqa: PLR0913 - one argument per section of the line
         }
         for row in event_sweep
     }
+    line["event_sweep_change"] = sweep_change(event_sweep)
     if baseline_pairs:
         ratios = sorted(pair["ratio"] for pair in baseline_pairs if "ratio" in pair)
         line["baseline_pairs"] = [dict(pair) for pair in baseline_pairs]

@@ -107,6 +107,15 @@ def test_the_event_sweep_reports_memory_for_each_count(run: tuple[str, dict[str,
     assert all(0 < point["peak_rss_mb"] < 1000 for point in line["event_sweep"].values())
 
 
+def test_the_event_sweep_says_how_the_largest_count_compares(
+    run: tuple[str, dict[str, Any]],
+) -> None:
+    report, line = run
+    smallest, largest = (line["event_sweep"][count]["events_per_s"] for count in ("300", "900"))
+    assert line["event_sweep_change"] == pytest.approx(largest / smallest - 1, abs=0.001)
+    assert f"900 events against 300: {line['event_sweep_change']:+.0%} events/s" in report
+
+
 def test_unreached_engines_leave_no_figures(run: tuple[str, dict[str, Any]]) -> None:
     _, line = run
     assert not any(key.startswith(("pg_", "mariadb_")) for key in line)
