@@ -17,6 +17,7 @@ from tests.customers.builders import NOW, contact, v
 from tests.support import query
 
 _SYNCHRONOUS_FULL = 2
+_TEMP_STORE_MEMORY = 2
 
 
 def test_a_committed_batch_is_on_disk_before_the_function_returns(tmp_path: Path) -> None:
@@ -40,6 +41,38 @@ def test_a_new_bank2_writes_small_pages_and_checkpoints_seldom(tmp_path: Path) -
         assert query(bank2, "PRAGMA wal_autocheckpoint") == [(10_000,)]
     finally:
         bank2.close()
+
+
+def _bytes_written() -> int:
+    with Path("/proc/self/io").open() as io:
+        return next(int(line.split()[1]) for line in io if line.startswith("wchar:"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="reads Linux's /proc/self/io")
+def test_a_batch_writes_its_wal_and_no_temporary_file(tmp_path: Path) -> None:
+    # A multi-row upsert inside a transaction keeps a statement journal of the pages it changes;
+    # SQLite spills it to a temporary file past 64 KiB unless temporary storage is in memory.
+    # Then the bytes a batch writes are its WAL frames, and no name or phone reaches /var/tmp.
+    path = tmp_path / "bank2.db"
+    wal = tmp_path / "bank2.db-wal"
+    bank2 = open_bank2(f"sqlite:///{path}")
+    ids = [str(number) for number in range(3_000)]
+    try:
+        assert query(bank2, "PRAGMA temp_store") == [(_TEMP_STORE_MEMORY,)]
+        with projection_unit_of_work(bank2) as uow:
+            uow.store.write_contacts([contact(i, 1) for i in ids], NOW)
+            uow.commit()
+        wal_before, written_before = wal.stat().st_size, _bytes_written()
+        with projection_unit_of_work(bank2) as uow:  # every row updated: its pages journaled
+            assert len(uow.store.write_contacts([contact(i, 2) for i in ids], NOW).customer_ids)
+            uow.commit()
+        written = _bytes_written() - written_before
+        wal_grown = wal.stat().st_size - wal_before
+    finally:
+        bank2.close()
+
+    assert wal_grown > 100 * 1024  # hundreds of pages: well past the 64 KiB spill threshold
+    assert written < wal_grown * 1.1  # the WAL's frames, and nothing besides
 
 
 def test_before_sqlite_3_35_versions_are_read_first_with_the_same_result(

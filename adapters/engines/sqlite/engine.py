@@ -25,6 +25,13 @@ _PAGE_SIZE = 1024
 # Checkpoint every 10,000 WAL pages (about 10 MiB) instead of SQLite's 1,000: a page rewritten
 # by many batches in between reaches the database file once.
 _WAL_AUTOCHECKPOINT_PAGES = 10_000
+# Temporary storage in memory: a statement that writes many rows inside a transaction (the
+# batch's upsert, its removal log) keeps the pages it changes in a statement journal, to undo
+# the statement alone if it fails; past 64 KiB SQLite spills that journal to a temporary file,
+# which then took 40 % of the write calls and a third of the bytes a batch wrote. Kept in memory
+# it costs at most the pages one statement changes, and those pages, names and phones included,
+# never reach a temporary file on disk. Recovery does not depend on it: the WAL does that.
+_TEMP_STORE = "MEMORY"
 
 _WAL_RETRY_PAUSE_S = 0.01
 
@@ -59,6 +66,7 @@ class SqliteEngine:
             _enable_wal(connection)
             connection.execute("PRAGMA synchronous = FULL")
             connection.execute(f"PRAGMA wal_autocheckpoint = {_WAL_AUTOCHECKPOINT_PAGES}")
+            connection.execute(f"PRAGMA temp_store = {_TEMP_STORE}")
             apply_migrations(connection, MIGRATIONS, migrations_for(self.name, self.streams))
         except BaseException:
             connection.close()
