@@ -8,13 +8,14 @@ Runs ``function_app``'s own function (as ``bench.run`` does) over the first ``--
 generated stream and prints, for each window: wall and CPU µs per event, the Bank 2 write's
 share (the service's own measure of its transaction), the bytes the process wrote per event
 (``wchar``: WAL frames and checkpoints), its read and write calls per event (``syscr``: pages
-SQLite's cache did not hold and checkpoints' reads; ``syscw``: two per WAL frame, one per page
-checkpointed) and the size of the file and its WAL. The host's envelopes are built outside the
-timed part. ``--pages N`` also prints, for the first N batches into the empty Bank 2 and for N
-more batches after the last window (untimed, after a checkpoint), the WAL frames per event that
-each table and index took, with its pages and depth at the end (``bench/wal_pages.py``).
-``--code`` runs the same loop on another checkout (its own modules, this interpreter), to
-compare two commits window by window.
+SQLite's cache did not hold, and a checkpoint's reads of the WAL; ``syscw``: two per WAL frame
+and one per page a checkpoint copies) and the size of the file and its WAL. The host's
+envelopes are built outside the timed part. ``--pages N`` also prints, for N batches into a new
+Bank 2 (the second to the N+1th: the first creates its schema) and for N more batches after the
+last window (untimed), the WAL frames per event that each table and index took, with its pages
+and depth at the end (``bench/wal_pages.py``); the probe's own reads are not counted in the
+windows. ``--code`` runs the same loop on another checkout (its own modules, this
+interpreter), to compare two commits window by window.
 """
 
 from __future__ import annotations
@@ -22,13 +23,12 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from bench import spool
 
 if TYPE_CHECKING:
-    from bench.wal_pages import BTree, WalFrames, WalGeneration
+    from bench.wal_pages import BTree
 
 _WINDOW_BATCHES = 40
 _BATCH = 500
@@ -59,6 +59,15 @@ class _Io:
                 fields[name] = int(value)
         return cls(fields["wchar"], fields["syscr"], fields["syscw"])
 
+    def moved(self, before: _Io, after: _Io) -> _Io:
+        """This mark moved on by what was done between ``before`` and ``after``, so that a
+        window measured from it leaves that out."""
+        return _Io(
+            self.written + after.written - before.written,
+            self.reads + after.reads - before.reads,
+            self.writes + after.writes - before.writes,
+        )
+
 
 def _size_mb(path: Path) -> float:
     files = (path, path.with_name(path.name + "-wal"))
@@ -78,7 +87,7 @@ def _measure(spool_path: Path, events: int, folder: Path, window_batches: int, p
     from adapters import bootstrap  # noqa: PLC0415
     from demo.functions_host import kafka_batch, quietly_indexed  # noqa: PLC0415
 
-    function = quietly_indexed(function_app.app, "project_customers")
+    indexed = quietly_indexed(function_app.app, "project_customers")
     projection = bootstrap.customer_projection()
     handle = projection.handle
     write = [0.0]
@@ -89,6 +98,11 @@ def _measure(spool_path: Path, events: int, folder: Path, window_batches: int, p
         return summary
 
     vars(projection)["handle"] = observed
+
+    def function(messages: list[Any]) -> None:
+        indexed(kafka_batch(messages))
+
+    probe = _PageProbe(database, pages) if pages else None
     print(
         "  events   wall us/ev  cpu us/ev  write us/ev  written B/ev  reads/ev  writes/ev"
         "  file+WAL MB",
@@ -96,25 +110,18 @@ def _measure(spool_path: Path, events: int, folder: Path, window_batches: int, p
     )
     wall = cpu = 0.0
     written, io, done = 0.0, _Io.now(), 0
-    # Imported from the checkout that runs: with --code, one that predates it has no --pages.
-    from bench import wal_pages as probe  # noqa: PLC0415
-
-    first: WalFrames | None = None
-    schema_created: WalGeneration | None = None
     batches = spool.batches(spool_path, events + pages * _BATCH, _BATCH)
     for number, messages in enumerate(itertools.islice(batches, events // _BATCH), 1):
         delivered = kafka_batch(messages)
         started, cpu_started = time.perf_counter(), time.process_time()
-        function(delivered)
+        indexed(delivered)
         wall += time.perf_counter() - started
         cpu += time.process_time() - cpu_started
         done += len(messages)
-        # Untimed, between two batches: the first batch also created the schema, so the
-        # first column counts the N batches after it.
-        if pages and number == 1:
-            schema_created = probe.wal_generation(probe.wal_of(database))
-        if pages and number == pages + 1:
-            first, _ = probe.frames_by_tree(database, schema_created)
+        if probe is not None:
+            before = _Io.now()
+            probe.after_batch(number)  # untimed, and its reads left out of the window
+            io = io.moved(before, _Io.now())
         if number % window_batches == 0:
             window = window_batches * _BATCH
             now = _Io.now()
@@ -128,49 +135,75 @@ def _measure(spool_path: Path, events: int, folder: Path, window_batches: int, p
             )
             wall = cpu = 0.0
             written, io = write[0], now
-    if pages:
-        _checkpoint(database)
-        for messages in batches:  # the N batches after --events: untimed
-            function(kafka_batch(messages))
-        last, trees = probe.frames_by_tree(database)
-        _print_pages(first, last, trees, pages, done)
+    if probe is not None:
+        probe.print_after(done, function, batches)  # the N batches after --events: untimed
 
 
-def _checkpoint(database: Path) -> None:
-    """Copy the WAL into the database file and empty it, so that it holds only what follows."""
-    connection = sqlite3.connect(database)
-    try:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()
+class _PageProbe:
+    """``--pages N``: the WAL frames of N batches into a new Bank 2 and of N batches after the
+    last window, by the table or index that owns their page."""
+
+    def __init__(self, database: Path, batches: int) -> None:
+        # The checkout that runs: with --code, main() has checked that it has the probe.
+        from bench import wal_pages  # noqa: PLC0415
+
+        self._wal_pages = wal_pages
+        self._database = database
+        self._batches = batches
+        self._tally = wal_pages.FrameTally(database)
+        self._first: tuple[Counter[str], bool] | None = None
+
+    def after_batch(self, number: int) -> None:
+        """Called after each timed batch: the first one created the schema, so the tally
+        starts after it and ends after the N+1th."""
+        if number == 1:
+            self._tally = self._wal_pages.FrameTally(self._database)
+        elif number <= self._batches + 1:
+            self._tally.observe()
+            if number == self._batches + 1:
+                frames, _ = self._wal_pages.frames_by_tree(self._database, self._tally)
+                self._first = (frames, self._tally.partial)
+
+    def print_after(
+        self, done: int, function: Callable[[list[Any]], None], batches: Iterator[list[Any]]
+    ) -> None:
+        tally = self._wal_pages.FrameTally(self._database)
+        for messages in batches:
+            function(messages)
+            tally.observe()
+        last, trees = self._wal_pages.frames_by_tree(self._database, tally)
+        if self._first is None:
+            raise RuntimeError("--pages must be fewer than the batches in --events")
+        _print_pages(self._first, (last, tally.partial), trees, self._batches, done)
 
 
 def _print_pages(
-    first: WalFrames | None, last: WalFrames, trees: dict[str, BTree], pages: int, done: int
+    first: tuple[Counter[str], bool],
+    last: tuple[Counter[str], bool],
+    trees: dict[str, BTree],
+    pages: int,
+    done: int,
 ) -> None:
     events = pages * _BATCH
+    (earlier, earlier_partial), (later, later_partial) = first, last
     print(
         f"\nWAL frames per event by table and index: {pages} batches into a new Bank 2 (after "
         f"the first, which created it), and {pages} batches after event {done:,}; pages and "
         "depth at the end",
         flush=True,
     )
-    if first is not None and first.partial:
-        print("  (a checkpoint ran during the first batches: their column is partial)")
+    if earlier_partial or later_partial:
+        print("  (the WAL restarted more than once between two looks: a column is partial)")
     print(f"  {'b-tree':<46} {'pages':>7} {'depth':>5} {'first':>7} {'last':>7}")
-    earlier = first.by_tree if first else Counter[str]()
-    names = sorted(
-        set(last.by_tree) | set(earlier), key=lambda name: (last.by_tree[name], earlier[name])
-    )
+    names = sorted(set(later) | set(earlier), key=lambda name: (later[name], earlier[name]))
     for name in reversed(names):
-        if not last.by_tree[name] and not earlier[name]:
-            continue  # a table this stream never writes
         tree = trees.get(name)
-        before = f"{earlier[name] / events:>7.3f}" if first else f"{'-':>7}"
         size = f"{tree.pages:>7} {tree.depth:>5}" if tree else f"{'-':>7} {'-':>5}"
-        print(f"  {name:<46} {size} {before} {last.by_tree[name] / events:>7.3f}")
-    total_first = f"{first.total / events:>7.3f}" if first else f"{'-':>7}"
-    print(f"  {'total':<46} {'':>7} {'':>5} {total_first} {last.total / events:>7.3f}")
+        print(f"  {name:<46} {size} {earlier[name] / events:>7.3f} {later[name] / events:>7.3f}")
+    total_first, total_last = sum(earlier.values()), sum(later.values())
+    print(
+        f"  {'total':<46} {'':>7} {'':>5} {total_first / events:>7.3f} {total_last / events:>7.3f}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -192,8 +225,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--events must be a whole number of batches of {_BATCH}")
     if args.window_batches < 1 or args.pages < 0:
         parser.error("--window-batches must be at least 1 and --pages at least 0")
+    if args.pages and args.pages >= args.events // _BATCH:
+        parser.error("--pages must be fewer than the batches in --events (the first is apart)")
     if args.pages and args.code and not (args.code / "bench" / "wal_pages.py").exists():
         parser.error("--pages needs bench/wal_pages.py, which the --code checkout predates")
+    if args.spool and not spool.holds(args.spool, args.events + args.pages * _BATCH):
+        parser.error(f"--spool holds fewer than the {args.events + args.pages * _BATCH:,} events")
     with tempfile.TemporaryDirectory(prefix="growth-") as temporary:
         folder = Path(temporary)
         if args.measure:

@@ -96,7 +96,9 @@ def sweep_change(rows: Sequence[Mapping[str, Any]]) -> float | None:
         return None
     smallest = min(rows, key=lambda row: row["events"])
     largest = max(rows, key=lambda row: row["events"])
-    rates: tuple[int, int] = (smallest["events_per_s"], largest["events_per_s"])
+    rates: tuple[int | None, int | None] = (smallest["events_per_s"], largest["events_per_s"])
+    if not rates[0] or rates[1] is None:  # a run too short to time
+        return None
     return round(rates[1] / rates[0] - 1, 3)
 
 

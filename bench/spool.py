@@ -12,6 +12,7 @@ none), then the key and value bytes.
 
 from __future__ import annotations
 
+import os
 import struct
 from collections import Counter
 from collections.abc import Iterator
@@ -62,6 +63,19 @@ def write(path: Path, workload: Workload, events: int) -> None:
                 spool.write(key)
             if value is not None:
                 spool.write(value)
+
+
+def holds(path: Path, events: int) -> bool:
+    """Whether the spool has at least ``events`` whole messages (headers read, bodies skipped)."""
+    size = path.stat().st_size
+    with path.open("rb", buffering=_BUFFER) as spool:
+        for _ in range(events):
+            header = spool.read(_HEADER.size)
+            if len(header) < _HEADER.size:
+                return False
+            _, _, key_length, value_length = _HEADER.unpack(header)
+            spool.seek(max(key_length, 0) + max(value_length, 0), os.SEEK_CUR)
+        return spool.tell() <= size
 
 
 def batches(path: Path, events: int, batch_size: int) -> Iterator[list[KafkaMessage]]:

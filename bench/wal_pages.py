@@ -3,7 +3,7 @@
 Each commit appends one WAL frame per page it changed, so the frames in the WAL since it last
 restarted say, page by page, where the writes went; ``dbstat`` says which B-tree (table or
 index) owns each page, and how deep each B-tree is. ``python -m bench.growth --pages`` prints
-both for the first batches into an empty Bank 2 and for batches into a full one.
+both for batches into a new Bank 2 and for batches into a full one.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 _WAL_HEADER = struct.Struct(">IIIIII")  # magic, version, page size, checkpoint seq., salts
 _FRAME_HEADER = struct.Struct(">IIII")  # page number, size after commit, salts
 _FRAME_HEADER_SIZE = 24  # the four fields above, then the frame's two checksums
-UNKNOWN = "(freed or not yet in dbstat)"
+FREE = "(free-page)"  # a page on the freelist when the pages were named
 
 
 class DbstatUnavailableError(Exception):
@@ -32,24 +32,13 @@ class BTree:
 
 @dataclass(frozen=True, slots=True)
 class WalGeneration:
-    """The WAL's frames since it last restarted: ``sequence`` counts the checkpoints that
-    restarted it, ``pages`` the page of each frame, in the order the commits appended them."""
+    """The WAL's committed frames since it last restarted: ``sequence`` counts the checkpoints
+    that restarted it, ``salts`` change at every restart, ``pages`` holds the page of each
+    frame, in the order the commits appended them."""
 
     sequence: int
+    salts: tuple[int, int]
     pages: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class WalFrames:
-    """Frames counted by the table or index that owns their page; ``partial``: a checkpoint
-    restarted the WAL in the span counted, so the frames before it are missing."""
-
-    by_tree: Counter[str]
-    partial: bool
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_tree.values())
 
 
 def wal_generation(wal: Path) -> WalGeneration:
@@ -58,7 +47,7 @@ def wal_generation(wal: Path) -> WalGeneration:
     from SQLite's cache, or rolled back) are not counted."""
     data = wal.read_bytes() if wal.exists() else b""
     if len(data) < _WAL_HEADER.size + 8:
-        return WalGeneration(0, ())
+        return WalGeneration(0, (0, 0), ())
     _, _, page_size, sequence, salt1, salt2 = _WAL_HEADER.unpack_from(data)
     pages = []
     committed = 0  # frames up to the last commit's: a transaction's frames count once it commits
@@ -71,7 +60,36 @@ def wal_generation(wal: Path) -> WalGeneration:
         if size_after_commit:  # only a transaction's last frame carries the database's size
             committed = len(pages)
         offset += _FRAME_HEADER_SIZE + page_size
-    return WalGeneration(sequence, tuple(pages[:committed]))
+    return WalGeneration(sequence, (salt1, salt2), tuple(pages[:committed]))
+
+
+def wal_of(database: Path) -> Path:
+    return database.with_name(database.name + "-wal")
+
+
+class FrameTally:
+    """The pages of the WAL frames committed from now on, added up as they come.
+
+    Look (``observe``) after every transaction: a checkpoint restarts the WAL at the next
+    transaction's first write, so each look finds the frames since the previous one either at
+    the end of the same generation or as the whole of a new one. ``partial`` says a look came
+    too late to be sure (more than one restart, or a WAL deleted and made again).
+    """
+
+    def __init__(self, database: Path) -> None:
+        self._wal = wal_of(database)
+        self._last = wal_generation(self._wal)
+        self.pages: list[int] = []
+        self.partial = False
+
+    def observe(self) -> None:
+        now, last = wal_generation(self._wal), self._last
+        if now.salts == last.salts:
+            self.pages.extend(now.pages[len(last.pages) :])
+        else:
+            self.pages.extend(now.pages)
+            self.partial |= now.sequence != last.sequence + 1
+        self._last = now
 
 
 def b_trees(database: Path) -> tuple[dict[int, str], dict[str, BTree]]:
@@ -96,21 +114,7 @@ def b_trees(database: Path) -> tuple[dict[int, str], dict[str, BTree]]:
     return owner, {name: BTree(count, depth.get(name, 0)) for name, count in pages.items()}
 
 
-def wal_of(database: Path) -> Path:
-    return database.with_name(database.name + "-wal")
-
-
-def frames_by_tree(
-    database: Path, since: WalGeneration | None = None
-) -> tuple[WalFrames, dict[str, BTree]]:
-    """The frames appended to the WAL after ``since`` (all of the current generation without
-    it), by the table or index that owns their page, and the B-trees now."""
-    now = wal_generation(wal_of(database))
-    pages = now.pages
-    partial = False
-    if since is not None:
-        partial = now.sequence != since.sequence
-        if not partial:
-            pages = pages[len(since.pages) :]
+def frames_by_tree(database: Path, tally: FrameTally) -> tuple[Counter[str], dict[str, BTree]]:
+    """The tally's frames by the table or index that owns their page now, and the B-trees."""
     owner, trees = b_trees(database)
-    return WalFrames(Counter(owner.get(page, UNKNOWN) for page in pages), partial), trees
+    return Counter(owner.get(page, FREE) for page in tally.pages), trees
