@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from bench import spool
 
 if TYPE_CHECKING:
-    from bench.wal_pages import BTree
+    from bench.wal_pages import BTree, FrameTally
 
 _WINDOW_BATCHES = 40
 _BATCH = 500
@@ -150,7 +150,7 @@ class _PageProbe:
         self._wal_pages = wal_pages
         self._database = database
         self._batches = batches
-        self._tally = wal_pages.FrameTally(database)
+        self._tally: FrameTally | None = None  # from the end of the first batch
         self._first: tuple[Counter[str], bool] | None = None
 
     def after_batch(self, number: int) -> None:
@@ -158,7 +158,7 @@ class _PageProbe:
         starts after it and ends after the N+1th."""
         if number == 1:
             self._tally = self._wal_pages.FrameTally(self._database)
-        elif number <= self._batches + 1:
+        elif self._tally is not None and number <= self._batches + 1:
             self._tally.observe()
             if number == self._batches + 1:
                 frames, _ = self._wal_pages.frames_by_tree(self._database, self._tally)
@@ -167,13 +167,13 @@ class _PageProbe:
     def print_after(
         self, done: int, function: Callable[[list[Any]], None], batches: Iterator[list[Any]]
     ) -> None:
+        if self._first is None:  # main() refuses such a span before anything runs
+            raise RuntimeError("--pages must be fewer than the batches in --events")
         tally = self._wal_pages.FrameTally(self._database)
         for messages in batches:
             function(messages)
             tally.observe()
         last, trees = self._wal_pages.frames_by_tree(self._database, tally)
-        if self._first is None:
-            raise RuntimeError("--pages must be fewer than the batches in --events")
         _print_pages(self._first, (last, tally.partial), trees, self._batches, done)
 
 
@@ -229,8 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--pages must be fewer than the batches in --events (the first is apart)")
     if args.pages and args.code and not (args.code / "bench" / "wal_pages.py").exists():
         parser.error("--pages needs bench/wal_pages.py, which the --code checkout predates")
-    if args.spool and not spool.holds(args.spool, args.events + args.pages * _BATCH):
-        parser.error(f"--spool holds fewer than the {args.events + args.pages * _BATCH:,} events")
+    # Checked once, by the process that starts the run (the --measure one reads what it got).
+    needed = args.events + args.pages * _BATCH
+    if args.spool and not args.measure and not spool.holds(args.spool, needed):
+        parser.error(f"--spool holds fewer than the {needed:,} events")
     with tempfile.TemporaryDirectory(prefix="growth-") as temporary:
         folder = Path(temporary)
         if args.measure:
@@ -239,9 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         spool_path = args.spool
         if spool_path is None:
             spool_path = folder / "customers.spool"
-            extra = args.pages * _BATCH  # the batches measured after --events
             workload = spool.Workload(args.customers, 4, args.seed)
-            spool.write(spool_path, workload, args.events + extra)
+            spool.write(spool_path, workload, needed)  # with the batches measured after --events
         # In a process of its own, whose cwd decides which code runs.
         code = args.code or Path(__file__).resolve().parent.parent
         this = Path(__file__).resolve()
