@@ -143,6 +143,25 @@ class _Runner:
             result["log_server_wide"] = True
         return result
 
+    def event_sweep(self, counts: Sequence[int]) -> list[dict[str, Any]]:
+        """The event-count sweep on SQLite, ``counts`` smallest first. A short count is run
+        again, each time in a fresh process on a fresh file (``Plan.runs_of``), so that its
+        figure is not one burst of this machine's speed, and its runs are reported as one
+        (``report.combined``). Each count's runs come in two halves (the larger one first), the
+        first in the counts' order and the second in reverse, so that the shortest count's runs
+        lie on both sides of the longest and a drift of the machine's speed during the sweep
+        does not fall on one count alone."""
+        runs: list[list[dict[str, Any]]] = [[] for _ in counts]
+        wanted = [self.plan.runs_of(events) for events in counts]
+        first_half = [(total + 1) // 2 for total in wanted]
+        order = [*range(len(counts)), *reversed(range(len(counts)))]
+        for turn, index in enumerate(order):
+            times = first_half[index] if turn < len(counts) else wanted[index] - first_half[index]
+            runs[index] += [
+                self.plain("sqlite", counts[index], self.plan.batch_size) for _ in range(times)
+            ]
+        return [report.combined(count_runs) for count_runs in runs]
+
     def baseline_pairs(self, baseline: Baseline, pairs: int) -> list[dict[str, Any]]:
         """The SQLite default configuration, the code before issue 16 and this code by turns,
         each in a fresh process on a fresh file: events/s of both and their ratio, per pair."""
@@ -202,8 +221,9 @@ def _run(plan: Plan, folder: Path) -> dict[str, Any]:
             report.describe_sweep(f"[{engine}] batch-size sweep", batch_sweeps[engine])
     event_sweep: list[dict[str, Any]] = []
     if "sqlite" in plan.engines and plan.event_counts:
-        event_sweep = [runner.plain("sqlite", n, plan.batch_size) for n in plan.event_counts]
+        event_sweep = runner.event_sweep(plan.event_counts)
         report.describe_sweep("[sqlite] event-count sweep", event_sweep)
+        report.describe_runs(event_sweep)
         report.describe_change(event_sweep)
     pairs: list[dict[str, Any]] = []
     if "sqlite" in plan.engines and plan.baseline and plan.baseline_pairs:

@@ -10,6 +10,9 @@ from pathlib import Path
 from bench.baseline import BEFORE_ISSUE_16
 from bench.databases import ENGINES
 
+# The event-count sweep runs a short count again at most this many times.
+MOST_RUNS_PER_COUNT = 20
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
@@ -21,6 +24,9 @@ class Plan:
     sweep_events: int  # events per batch-size configuration on SQLite
     server_sweep_events: int  # the same on PostgreSQL and MariaDB
     event_counts: tuple[int, ...]  # the event-count sweep on SQLite, at ``batch_size``
+    # Each count is run as many times as it takes for its runs to add up to this many events,
+    # at most MOST_RUNS_PER_COUNT times, so that a short count's figure is not one burst.
+    event_count_total: int
     customers: int
     partitions: int
     seed: int
@@ -35,6 +41,10 @@ class Plan:
         sweeps = (self.sweep_events, self.server_sweep_events) if self.batch_sizes else ()
         return max(self.events, self.server_events, *sweeps, *self.event_counts)
 
+    def runs_of(self, events: int) -> int:
+        """How many fresh runs the event-count sweep makes of ``events``."""
+        return min(max(1, -(-self.event_count_total // events)), MOST_RUNS_PER_COUNT)
+
 
 @dataclass(frozen=True, slots=True)
 class _Counts:
@@ -44,6 +54,7 @@ class _Counts:
     sweep_events: int
     server_sweep_events: int
     event_counts: tuple[int, ...]
+    event_count_total: int
     customers: int
 
 
@@ -56,6 +67,7 @@ _DEFAULT = _Counts(
     sweep_events=20_000,
     server_sweep_events=10_000,
     event_counts=(10_000, 100_000, 1_000_000),
+    event_count_total=100_000,
     customers=20_000,
 )
 _QUICK = _Counts(
@@ -65,6 +77,7 @@ _QUICK = _Counts(
     sweep_events=5_000,
     server_sweep_events=1_000,
     event_counts=(2_000, 10_000),
+    event_count_total=10_000,
     customers=2_000,
 )
 
@@ -114,6 +127,14 @@ def parse_plan(argv: Sequence[str] | None) -> Plan:
     parser.add_argument("--sweep-events", type=_positive, help="events per sweep run, SQLite")
     parser.add_argument("--server-sweep-events", type=_positive, help="the same, servers")
     parser.add_argument("--event-counts", type=_counts, help="event-count sweep on SQLite")
+    parser.add_argument(
+        "--event-count-total",
+        type=_positive,
+        help="run each count of the event-count sweep as many times as it takes, each in a "
+        "fresh process on a fresh file, for its runs to add up to this many events (default "
+        f"100,000, quick 10,000; at most {MOST_RUNS_PER_COUNT} runs); its events/s is then all "
+        "their events over all their time",
+    )
     parser.add_argument("--no-sweeps", action="store_true", help="only the default runs")
     parser.add_argument("--customers", type=_positive, help="distinct customers generated")
     parser.add_argument("--partitions", type=_positive, default=4, help="topic partitions")
@@ -145,7 +166,9 @@ def parse_plan(argv: Sequence[str] | None) -> Plan:
         batch_sizes=(args.batch_sizes or counts.batch_sizes) if sweeps else (),
         sweep_events=args.sweep_events or counts.sweep_events,
         server_sweep_events=args.server_sweep_events or counts.server_sweep_events,
-        event_counts=(args.event_counts or counts.event_counts) if sweeps else (),
+        # Smallest first, each once: a short count's runs go on both sides of the longer ones.
+        event_counts=tuple(sorted(set(args.event_counts or counts.event_counts))) if sweeps else (),
+        event_count_total=args.event_count_total or counts.event_count_total,
         customers=args.customers or counts.customers,
         partitions=args.partitions,
         seed=args.seed,

@@ -82,12 +82,45 @@ def describe_sweep(title: str, rows: Sequence[Mapping[str, Any]]) -> None:
     for row in rows:
         trips = row.get("round_trips_per_batch") or {}
         rate = row["events_per_s"]
+        # A run too short to time has no rate.
+        rate_text, per_event = (f"{rate:,}", f"{1e6 / rate:.1f}") if rate else ("-", "-")
         say(
-            f"  {row['events']:>10,} {row['batch_size']:>6} {rate:>10,} {1e6 / rate:>9.1f} "
+            f"  {row['events']:>10,} {row['batch_size']:>6} {rate_text:>10} {per_event:>9} "
             f"{trips.get('mean', '-'):>6}/{trips.get('max', '-'):<5} {row['peak_rss_mb']:>7} "
             f"{row.get('log_bytes_per_event', '-'):>9} "
             f"{row.get('bytes_written_per_event', '-'):>13} {row.get('file_mb', '-'):>8}"
         )
+
+
+def combined(runs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Runs of one configuration as one: events/s is all their events over all their time (the
+    rate as if their time were one run's), seconds their sum, peak RSS the highest; the rest is
+    the first run's (the same in every run: statements, bytes written, file size).
+    ``runs_events_per_s`` keeps each run's."""
+    row = dict(runs[0])
+    rates: list[int | None] = [run["events_per_s"] for run in runs]
+    row["runs_events_per_s"] = rates
+    if len(runs) > 1:
+        row["seconds"] = round(sum(run["seconds"] for run in runs), 3)
+        row["peak_rss_mb"] = max(run["peak_rss_mb"] for run in runs)
+        seconds = [run["events"] / rate for run, rate in zip(runs, rates, strict=True) if rate]
+        row["events_per_s"] = (
+            round(sum(run["events"] for run in runs) / sum(seconds))
+            if len(seconds) == len(runs)
+            else None  # a run too short to time
+        )
+    return row
+
+
+def describe_runs(rows: Sequence[Mapping[str, Any]]) -> None:
+    for row in rows:
+        runs = row.get("runs_events_per_s") or ()
+        rates = [rate for rate in runs if rate]
+        if len(runs) > 1 and rates:
+            say(
+                f"  {row['events']:,} events: {len(runs)} runs, {min(rates):,} to "
+                f"{max(rates):,} events/s each; above, all their events over all their time"
+            )
 
 
 def sweep_change(rows: Sequence[Mapping[str, Any]]) -> float | None:
@@ -187,6 +220,7 @@ def json_line(  # noqa: PLR0913 - one argument per section of the line
             "peak_rss_mb": row["peak_rss_mb"],
             "bytes_written_per_event": row.get("bytes_written_per_event"),
             "file_mb": row.get("file_mb"),
+            "runs_events_per_s": row.get("runs_events_per_s"),
         }
         for row in event_sweep
     }

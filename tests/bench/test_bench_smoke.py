@@ -43,6 +43,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
             "400",
             "--event-counts",
             "300,900",
+            "--event-count-total",
+            "900",
             "--import-runs",
             "1",
             "--baseline-pairs",
@@ -114,6 +116,21 @@ def test_the_event_sweep_says_how_the_largest_count_compares(
     smallest, largest = (line["event_sweep"][count]["events_per_s"] for count in ("300", "900"))
     assert line["event_sweep_change"] == pytest.approx(largest / smallest - 1, abs=0.001)
     assert f"900 events against 300: {line['event_sweep_change']:+.0%} events/s" in report
+
+
+def test_a_short_count_is_run_until_it_holds_as_many_events(
+    run: tuple[str, dict[str, Any]],
+) -> None:
+    report, line = run
+    short, long = line["event_sweep"]["300"], line["event_sweep"]["900"]
+    assert len(short["runs_events_per_s"]) == 3
+    assert len(long["runs_events_per_s"]) == 1
+    assert long["events_per_s"] == long["runs_events_per_s"][0]
+    # All the runs' events over all their time.
+    seconds = sum(300 / rate for rate in short["runs_events_per_s"])
+    assert short["events_per_s"] == pytest.approx(900 / seconds, abs=1)
+    fastest, slowest = max(short["runs_events_per_s"]), min(short["runs_events_per_s"])
+    assert f"300 events: 3 runs, {slowest:,} to {fastest:,} events/s each" in report
 
 
 def test_unreached_engines_leave_no_figures(run: tuple[str, dict[str, Any]]) -> None:
