@@ -151,16 +151,16 @@ class _Runner:
         first in the counts' order and the second in reverse, so that the shortest count's runs
         lie on both sides of the longest and a drift of the machine's speed during the sweep
         does not fall on one count alone."""
-        runs: list[list[dict[str, Any]]] = [[] for _ in counts]
         wanted = [self.plan.runs_of(events) for events in counts]
-        first_half = [(total + 1) // 2 for total in wanted]
-        order = [*range(len(counts)), *reversed(range(len(counts)))]
-        for turn, index in enumerate(order):
-            times = first_half[index] if turn < len(counts) else wanted[index] - first_half[index]
-            runs[index] += [
-                self.plain("sqlite", counts[index], self.plan.batch_size) for _ in range(times)
-            ]
+        runs: list[list[dict[str, Any]]] = [[] for _ in counts]
+        for index in range(len(counts)):  # the first half of each count's runs, smallest first
+            runs[index] += self._sqlite_runs(counts[index], (wanted[index] + 1) // 2)
+        for index in reversed(range(len(counts))):  # the rest, largest first
+            runs[index] += self._sqlite_runs(counts[index], wanted[index] // 2)
         return [report.combined(count_runs) for count_runs in runs]
+
+    def _sqlite_runs(self, events: int, times: int) -> list[dict[str, Any]]:
+        return [self.plain("sqlite", events, self.plan.batch_size) for _ in range(times)]
 
     def baseline_pairs(self, baseline: Baseline, pairs: int) -> list[dict[str, Any]]:
         """The SQLite default configuration, the code before issue 16 and this code by turns,
